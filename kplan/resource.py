@@ -1,0 +1,105 @@
+"""A Kubernetes object read from a file, with where it came from and where each field is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# A position is (value_line, value_column, key_line, key_column), all 1-based. For a list item
+# or a document root the key position equals the value position.
+Position = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource was read: file, 0-based document index, 1-based line of its start.
+
+    `item` is the index inside a `kind: List` (None otherwise); `helm_source` is the template
+    named by a Helm `# Source:` comment above the document, if any.
+    """
+
+    source: str
+    document: int
+    line: int
+    column: int = 1
+    item: int | None = None
+    helm_source: str | None = None
+
+
+@dataclass
+class Positions:
+    """JSON Pointer -> Position for one document; `prefix` re-bases List items."""
+
+    table: dict[str, Position] = field(default_factory=dict)
+    prefix: str = ""
+
+    def lookup(self, pointer: str) -> Position | None:
+        """Position of the pointer, or of its nearest ancestor that has one."""
+        full = self.prefix + pointer
+        while True:
+            found = self.table.get(full)
+            if found is not None:
+                return found
+            if not full:
+                return None
+            full = full[: full.rfind("/")] if "/" in full else ""
+
+
+@dataclass
+class Resource:
+    """One object as the API server would decode it (plain dict), plus its origin."""
+
+    body: dict[str, Any]
+    origin: Origin
+    positions: Positions = field(default_factory=Positions)
+
+    @property
+    def api_version(self) -> str:
+        value = self.body.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def kind(self) -> str:
+        value = self.body.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def group(self) -> str:
+        api_version = self.api_version
+        return api_version.rpartition("/")[0] if "/" in api_version else ""
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        value = self.body.get("metadata")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def name(self) -> str:
+        value = self.metadata.get("name")
+        if isinstance(value, str) and value:
+            return value
+        generate = self.metadata.get("generateName")
+        return generate if isinstance(generate, str) else ""
+
+    @property
+    def namespace(self) -> str | None:
+        value = self.metadata.get("namespace")
+        return value if isinstance(value, str) and value else None
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of a field: its value, or its key with `key=True`.
+
+        Falls back to the nearest ancestor, then to the document start, so every pointer
+        maps to some place in the file.
+        """
+        found = self.positions.lookup(pointer)
+        if found is None:
+            return self.origin.line, self.origin.column
+        return (found[2], found[3]) if key else (found[0], found[1])
+
+
+def json_pointer_escape(token: str) -> str:
+    """RFC 6901 escaping of one reference token."""
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
