@@ -7,6 +7,7 @@ one file starts fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,6 @@ from kplan import __version__
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 3
-
 
 
 def _version_option(default_help: str) -> click.Option:
@@ -132,10 +132,17 @@ def validate(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: click's usage errors exit 3 (the contract), and no traceback ever shows."""
+    """Entry point: click's usage errors exit 3 (the contract), and no traceback ever shows.
+
+    The cyclic garbage collector is off for the run: a command keeps everything it loads until
+    it exits, so the collector's scans only cost time (measured: a third of validate's time
+    for 20,000 objects). Reference counting still frees what is dropped.
+    """
+    gc.disable()
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="kplan",
-                 standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="kplan", standalone_mode=False
+        )
     except click.exceptions.Exit as done:
         raise SystemExit(done.exit_code) from None
     except click.ClickException as error:

@@ -50,7 +50,8 @@ def validate(
     for resource in loaded.resources:
         namespace = _effective_namespace(resource, options.namespace, crd_scopes)
         entry = _check_resource(resource, namespace, catalog, options)
-        entry.errors.extend(crd_problems.get(id(resource), []))
+        for problem in crd_problems.get(id(resource), []):
+            (entry.errors if problem.severity == ERROR else entry.warnings).append(problem)
         _check_duplicate(resource, namespace, seen, entry)
         _finish(entry)
         report.resources.append(entry)
@@ -130,10 +131,8 @@ def _check_duplicate(
         seen[identity] = resource
         return
     where = f"{first.origin.source}:{first.origin.line}"
-    entry.errors.append(
-        FieldProblem("/metadata/name", f"duplicate object: {resource.kind} {resource.name!r} "
-                     f"is already defined at {where}")
-    )
+    message = f"duplicate object: {resource.kind} {resource.name!r} is already defined at {where}"
+    entry.errors.append(FieldProblem("/metadata/name", message))
 
 
 def _finish(entry: ResourceReport) -> None:

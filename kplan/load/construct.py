@@ -10,8 +10,6 @@ max_indents) and no "excessive aliasing" (decode.go allowedAliasRatio, the CVE-2
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -88,6 +86,9 @@ class Builder:
         if short in ("str", "timestamp"):
             return value
         if short == "binary":
+            import base64  # rare; kept off the start-up path
+            import binascii
+
             try:
                 return base64.b64decode(value, validate=False).decode("utf-8", "replace")
             except (binascii.Error, ValueError):

@@ -47,9 +47,9 @@ def load_text(text: str, source: str) -> Loaded:
     return loaded
 
 
-def _problem(source: str, chunk: Chunk, line: int | None, column: int | None, message: str) -> (
-    SourceProblem
-):
+def _problem(
+    source: str, chunk: Chunk, line: int | None, column: int | None, message: str
+) -> SourceProblem:
     absolute = chunk.first_line + line - 1 if line is not None else chunk.first_line
     return SourceProblem(source, absolute, column if line is not None else 1, message)
 
@@ -67,7 +67,10 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded) -> None:
         byte = ord(bad.group(0)) - 0xDC00
         loaded.problems.append(
             _problem(
-                source, chunk, line, column,
+                source,
+                chunk,
+                line,
+                column,
                 f"not valid UTF-8 (byte 0x{byte:02X}); Kubernetes reads manifests as UTF-8",
             )
         )
@@ -76,7 +79,10 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded) -> None:
     if size > MAX_DOCUMENT_BYTES:
         loaded.problems.append(
             _problem(
-                source, chunk, 1, 1,
+                source,
+                chunk,
+                1,
+                1,
                 f"document is {size / 1048576:.1f} MiB; kube-apiserver accepts at most 3 MiB "
                 "per request, so it cannot be applied (not parsed)",
             )
@@ -87,9 +93,7 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded) -> None:
     except DecodeError as error:
         parsed = _json_fallback(chunk)
         if parsed is None:
-            loaded.problems.append(
-                _problem(source, chunk, error.line, error.column, error.message)
-            )
+            loaded.problems.append(_problem(source, chunk, error.line, error.column, error.message))
             return
     if parsed is None:
         return
@@ -133,7 +137,9 @@ def _add_resources(
     if not isinstance(value, dict):
         loaded.problems.append(
             SourceProblem(
-                source, line, column,
+                source,
+                line,
+                column,
                 f"a Kubernetes object must be a mapping, found {_json_type(value)}",
             )
         )
@@ -165,7 +171,9 @@ def _add_list_items(
             line, column = _root_position(table, chunk, prefix)
             loaded.problems.append(
                 SourceProblem(
-                    source, line, column,
+                    source,
+                    line,
+                    column,
                     f"item {index} of the {kind} must be a mapping, found {_json_type(item)}",
                 )
             )

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kplan.load.construct import COLLECTION_TAG, MAX_DEPTH, PLAIN_TAG, QUOTED_TAG, Builder, DecodeError
+from kplan.load.construct import (
+    COLLECTION_TAG,
+    MAX_DEPTH,
+    PLAIN_TAG,
+    QUOTED_TAG,
+    Builder,
+    DecodeError,
+)
 from kplan.resource import Position
 
 try:  # ruamel.yaml 0.19 installs its C extension only when asked: see pyproject.toml.
@@ -122,9 +129,7 @@ def _syntax_error(error: MarkedYAMLError, text: str) -> DecodeError:
     if error.context and error.problem and error.context_mark is not None:
         message += f" ({error.context} at line {error.context_mark.line + 1})"
     if line is not None and _has_tab(text, line):
-        message += (
-            "; this line contains a tab character: YAML indentation must use spaces"
-        )
+        message += "; this line contains a tab character: YAML indentation must use spaces"
     return DecodeError(message, line, column)
 
 
@@ -132,9 +137,13 @@ def _reader_error(error: YAMLError, text: str) -> DecodeError:
     position = getattr(error, "position", None)
     reason = getattr(error, "reason", None) or str(error)
     character = getattr(error, "character", None)
-    what = f"character {character!r} (U+{ord(character):04X})" if isinstance(
-        character, str
-    ) else f"character #x{character:04x}" if isinstance(character, int) else "character"
+    what = (
+        f"character {character!r} (U+{ord(character):04X})"
+        if isinstance(character, str)
+        else f"character #x{character:04x}"
+        if isinstance(character, int)
+        else "character"
+    )
     message = f"{what} is not allowed in YAML: {reason}"
     if position is None:
         return DecodeError(message, None, None)

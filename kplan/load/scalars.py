@@ -19,7 +19,6 @@ so the API server then decodes it into an integer field; we return an int for it
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 _TRUE = frozenset("y Y yes Yes YES true True TRUE on On ON".split())
 _FALSE = frozenset("n N no No NO false False FALSE off Off OFF".split())
@@ -140,6 +139,8 @@ def go_format_float(value: float) -> str:
     exponent is below -4 or at least 6 (Go uses precision 6 for that choice when shortest)."""
     if value == 0:
         return "0"
+    from decimal import Decimal  # rare (float map keys); kept off the start-up path
+
     sign = "-" if value < 0 else ""
     shape = Decimal(repr(abs(value))).normalize().as_tuple()
     digits = "".join(map(str, shape.digits))

@@ -105,8 +105,14 @@ def test_null_key_has_no_json_form() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(100000.0, "100000"), (1234567.0, "1.234567e+06"), (0.0001, "0.0001"), (1e-05, "1e-05"),
-     (-2.5, "-2.5"), (0.0, "0")],
+    [
+        (100000.0, "100000"),
+        (1234567.0, "1.234567e+06"),
+        (0.0001, "0.0001"),
+        (1e-05, "1e-05"),
+        (-2.5, "-2.5"),
+        (0.0, "0"),
+    ],
 )
 def test_go_format_float_g(value: float, text: str) -> None:
     """strconv.FormatFloat 'g' with precision -1 uses %e when exp < -4 || exp >= 6."""

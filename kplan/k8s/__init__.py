@@ -1,0 +1,1 @@
+"""Kubernetes' own rules, re-implemented from the upstream source: names, labels, quantities."""
