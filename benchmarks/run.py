@@ -9,7 +9,9 @@
     rebuilds its validator for every object, so it is timed on a sample of the files and its
     rate compared with (a);
 (c) one 10-object file as a whole process, the pre-commit case (median of several runs);
-(d) loading the 4.2 MB prometheus-operator bundle in process.
+(d) loading the 4.2 MB prometheus-operator bundle in process;
+(e) `kplan diff` of ~5,000 desired objects against a ~20,000-object recorded cluster
+    (benchmarks/diff_data.py builds both).
 
 A benchmark measures; tests assert behaviour. Numbers depend on the machine's load: check
 `uptime` first.
@@ -177,6 +179,22 @@ def bench_bundle(runs: int) -> None:
     )
 
 
+def bench_diff(quick: bool) -> None:
+    from diff_data import make
+
+    sizes = (2_000, 500) if quick else (20_000, 5_000)
+    snapshot, desired, recorded, wanted = make(
+        DATA / f"diff-{sizes[0]}", CORPUS, ROOT / "fixtures", *sizes
+    )
+    wall, code = timed_process(
+        [*kplan_command(), "diff", "-o", "json", str(desired), "--snapshot", str(snapshot)]
+    )
+    print(
+        f"(e) kplan diff, {wanted} desired objects against a {recorded}-object snapshot: "
+        f"{wall:.2f} s wall, {(wanted + recorded) / wall:,.0f} objects/s (exit {code})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 objects instead of 20,000")
@@ -197,6 +215,7 @@ def main() -> None:
     bench_kubernetes_validate(files, 200 if arguments.quick else arguments.kv_objects, rate)
     bench_small_file(5 if arguments.quick else 15)
     bench_bundle(3 if arguments.quick else 5)
+    bench_diff(arguments.quick)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,13 +29,21 @@ class Origin:
 
 @dataclass
 class Positions:
-    """JSON Pointer -> Position for one document; `prefix` re-bases List items."""
+    """JSON Pointer -> Position for one document; `prefix` re-bases List items.
+
+    `loader`, when given, builds the table on first use: JSON documents are read with the
+    fast JSON decoder and only re-read for positions when a message needs one.
+    """
 
     table: dict[str, Position] = field(default_factory=dict)
     prefix: str = ""
+    loader: Callable[[], dict[str, Position]] | None = None
 
     def lookup(self, pointer: str) -> Position | None:
         """Position of the pointer, or of its nearest ancestor that has one."""
+        if self.loader is not None:
+            self.table = self.loader()
+            self.loader = None
         full = self.prefix + pointer
         while True:
             found = self.table.get(full)

@@ -26,6 +26,8 @@ class ValidateOptions:
     reject_unknown: bool = False
     namespace: str = "default"
     engine: str = "fast"
+    # `diff` reports objects defined twice as a plan warning instead.
+    check_duplicates: bool = True
 
 
 def validate(
@@ -52,10 +54,22 @@ def validate(
         entry = _check_resource(resource, namespace, catalog, options)
         for problem in crd_problems.get(id(resource), []):
             (entry.errors if problem.severity == ERROR else entry.warnings).append(problem)
-        _check_duplicate(resource, namespace, seen, entry)
+        if options.check_duplicates:
+            _check_duplicate(resource, namespace, seen, entry)
         _finish(entry)
         report.resources.append(entry)
     return report
+
+
+def collect_crd_scopes(resources: Sequence[Resource]) -> dict[tuple[str, str], str]:
+    """(group, kind) -> "Namespaced" | "Cluster" for every CRD among `resources`."""
+    scopes: dict[tuple[str, str], str] = {}
+    for resource in resources:
+        if resource.kind == "CustomResourceDefinition" and resource.api_version == CRD_API_VERSION:
+            scope = crd_scope(resource.body)
+            if scope is not None:
+                scopes[scope[0]] = scope[1]
+    return scopes
 
 
 def _effective_namespace(

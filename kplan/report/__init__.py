@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kplan.results import ResourceReport, ValidationReport
+
+if TYPE_CHECKING:
+    from kplan.plan.model import Plan
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -48,6 +51,40 @@ def render_validation(
         from kplan.report import text
 
         text.render(report, stream, color=color, verbose=verbose)
+    else:
+        raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def render_plan(
+    plan: Plan,
+    fmt: str,
+    stream: TextIO,
+    *,
+    color: bool | None = None,
+    verbose: bool = False,
+) -> None:
+    """Write `plan` to `stream` in format `fmt` (the names of render_validation). json is the
+    whole plan; sarif, junit and github carry its findings; text is both, for people."""
+    if fmt == "json":
+        from kplan.report import plan_json
+
+        plan_json.render(plan, stream)
+    elif fmt == "github":
+        from kplan.report import plan_findings
+
+        plan_findings.render_github(plan, stream)
+    elif fmt == "sarif":
+        from kplan.report import plan_findings
+
+        plan_findings.render_sarif(plan, stream)
+    elif fmt == "junit":
+        from kplan.report import plan_findings
+
+        plan_findings.render_junit(plan, stream)
+    elif fmt == "text":
+        from kplan.report import plan_text
+
+        plan_text.render(plan, stream, color=color, verbose=verbose)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
 

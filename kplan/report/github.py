@@ -26,20 +26,29 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(level: str, source: str, line: int | None, column: int | None, message: str) -> str:
+def command(
+    level: str,
+    source: str | None,
+    line: int | None,
+    column: int | None,
+    message: str,
+    *,
+    title: str = TITLE,
+) -> str:
     """`::error file=...,line=...,col=...,title=...::message`; unknown positions are left out,
-    which annotates the file as a whole. Standard input is no file in the repository: its
-    annotations name no file and carry the position in the message instead."""
+    which annotates the file as a whole (no source: the run as a whole). Standard input is no
+    file in the repository: its annotations name no file and carry the position in the
+    message instead."""
     properties = []
     if source == STDIN_NAME:
         message = f"{_where(source, line, column)}: {message}"
-    else:
+    elif source is not None:
         properties.append(f"file={escape_property(printable(display_path(source)))}")
         if line is not None:
             properties.append(f"line={line}")
             if column is not None:
                 properties.append(f"col={column}")
-    properties.append(f"title={escape_property(TITLE)}")
+    properties.append(f"title={escape_property(title)}")
     return f"::{level} {','.join(properties)}::{escape_data(printable(message))}"
 
 

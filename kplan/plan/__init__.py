@@ -1,0 +1,1 @@
+"""The plan: what applying the manifests would do to a recorded cluster, as plain data."""

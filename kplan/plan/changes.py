@@ -1,0 +1,278 @@
+"""Desired objects vs a recorded cluster: create / update / replace / delete, field by field.
+
+For each manifest object: find the recorded object with the same identity; if there is none
+it is a create. Otherwise predict what the API server would store after `kubectl apply`
+(kplan.plan.merge: three-way with the last-applied annotation, else only the fields the
+manifest sets), fill in the server's defaults for what the merge removed, and compare the
+prediction with the recorded object (kplan.plan.fielddiff). A changed immutable field makes
+it a replace. Recorded objects that no manifest names are deleted only under --prune with a
+label selector, as `kubectl apply --prune -l` would.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kplan.k8s.scope import group_of, is_cluster_scoped
+from kplan.plan import secrets
+from kplan.plan.fielddiff import field_changes
+from kplan.plan.merge import three_way_merge
+from kplan.plan.model import (
+    ABSENT,
+    CREATE,
+    DELETE,
+    NO_OP,
+    REPLACE,
+    UPDATE,
+    Change,
+    Finding,
+    Location,
+    ObjectId,
+)
+from kplan.plan.normalize import LAST_APPLIED, clean, last_applied
+from kplan.resource import Resource
+
+if TYPE_CHECKING:
+    from kplan.k8s.labels import Selector
+    from kplan.snapshot.load import Snapshot
+
+# kubectl apply --prune's default allowlist (k8s.io/kubectl pkg/cmd/apply/prune.go
+# defaultNamespacedPruneResources and defaultNonNamespacedPruneResources).
+PRUNABLE: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("", "ConfigMap"),
+        ("", "Endpoints"),
+        ("", "PersistentVolumeClaim"),
+        ("", "Pod"),
+        ("", "ReplicationController"),
+        ("", "Secret"),
+        ("", "Service"),
+        ("batch", "Job"),
+        ("batch", "CronJob"),
+        ("networking.k8s.io", "Ingress"),
+        ("apps", "DaemonSet"),
+        ("apps", "Deployment"),
+        ("apps", "ReplicaSet"),
+        ("apps", "StatefulSet"),
+        ("", "Namespace"),
+        ("", "PersistentVolume"),
+    }
+)
+# apimachinery TotalAnnotationSizeLimitB: all annotations of an object together.
+ANNOTATION_LIMIT = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ChangeOptions:
+    kubernetes_version: str
+    namespace: str = "default"
+    prune_selector: Selector | None = None
+    show_all: bool = False
+    crd_scopes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+
+def object_id(resource: Resource, options: ChangeOptions) -> ObjectId:
+    cluster_scoped = is_cluster_scoped(resource.api_version, resource.kind, options.crd_scopes)
+    namespace = "" if cluster_scoped else (resource.namespace or options.namespace)
+    return ObjectId(group_of(resource.api_version), resource.kind, namespace, resource.name)
+
+
+def plan_changes(
+    desired: Sequence[Resource], snapshot: Snapshot | None, options: ChangeOptions
+) -> tuple[list[Change], list[Finding]]:
+    """Changes in input order (then prune deletes by identity), and the plan's findings."""
+    planner = _Planner(snapshot, options)
+    chosen: dict[ObjectId, Resource] = {}
+    for resource in desired:
+        identity = object_id(resource, options)
+        if identity in chosen:
+            planner.duplicate(resource, identity, chosen[identity])
+        chosen[identity] = resource  # the later one wins, as a second apply would
+    changes = []
+    for identity, resource in chosen.items():
+        change = planner.change(identity, resource)
+        if change.action != NO_OP or options.show_all:
+            changes.append(change)
+    planner.check_namespaces(chosen)
+    changes.extend(planner.prune(set(chosen)))
+    return changes, planner.findings
+
+
+def _location(resource: Resource) -> Location:
+    return Location(resource.origin.source, resource.origin.line, resource.origin.column)
+
+
+class _Planner:
+    def __init__(self, snapshot: Snapshot | None, options: ChangeOptions) -> None:
+        from kplan.schema.structure import structure
+
+        self.snapshot = snapshot
+        self.options = options
+        self.structure = structure(options.kubernetes_version)
+        self.findings: list[Finding] = []
+
+    def change(self, identity: ObjectId, resource: Resource) -> Change:
+        desired = clean(resource.body)
+        if identity.namespace:
+            # `kubectl apply -n NS` fills the namespace in before sending the object
+            metadata = desired.setdefault("metadata", {})
+            if isinstance(metadata, dict):
+                metadata["namespace"] = identity.namespace
+        self._check_annotation_size(identity, resource)
+        recorded = self.snapshot.get(identity) if self.snapshot is not None else None
+        base = Change(CREATE, resource.api_version, identity, location=_location(resource))
+        if recorded is None:
+            self._note_unrecorded(identity, resource)
+            base.after = secrets.masked(desired)
+            return base
+        return self._compare(base, desired, recorded.body)
+
+    def _compare(self, change: Change, desired: dict[str, Any], recorded: dict[str, Any]) -> Change:
+        from kplan.k8s.defaults import apply_defaults
+        from kplan.k8s.immutable import replace_reason
+
+        live = clean(recorded)
+        previous = last_applied(recorded)
+        if secrets.is_secret(desired):
+            secrets.align_with_redacted(desired, live)
+            if previous is not None:
+                secrets.align_with_redacted(previous, live)
+        root = self.structure.root(change.api_version, change.object.kind)
+        merged = three_way_merge(
+            live, desired, previous if previous is not None else ABSENT, self.structure, root
+        )
+        predicted = apply_defaults(merged, self.options.kubernetes_version)
+        fields = field_changes(live, predicted, self.structure, root)
+        secrets.mask_changes(fields)
+        change.fields = fields
+        change.before = secrets.masked(live)
+        change.after = secrets.masked(predicted)
+        if not fields:
+            change.action = NO_OP
+            return change
+        forced = replace_reason(live, predicted)
+        if forced:
+            change.action = REPLACE
+            change.replace_paths = list(forced)
+            for item in fields:
+                item.forces_replace = any(_under(item.path, path) for path in forced)
+        else:
+            change.action = UPDATE
+        return change
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def duplicate(self, resource: Resource, identity: ObjectId, first: Resource) -> None:
+        where = f"{first.origin.source}:{first.origin.line}"
+        self.findings.append(
+            Finding(
+                "duplicate-object",
+                "warning",
+                identity.ref(),
+                f"defined twice; the definition at {where} is overwritten by this one",
+                _location(resource),
+            )
+        )
+
+    def _note_unrecorded(self, identity: ObjectId, resource: Resource) -> None:
+        recorded_kinds = self.snapshot.recorded_kinds if self.snapshot is not None else None
+        if recorded_kinds is None or (identity.group, identity.kind) in recorded_kinds:
+            return
+        self.findings.append(
+            Finding(
+                "kind-not-recorded",
+                "info",
+                identity.ref(),
+                f"the snapshot does not record {identity.kind} objects, so whether this one "
+                "exists is unknown; planned as a create",
+                _location(resource),
+            )
+        )
+
+    def _check_annotation_size(self, identity: ObjectId, resource: Resource) -> None:
+        """Client-side apply stores the whole manifest in an annotation; past 256 KiB of
+        annotations the API server rejects the object (big CRDs hit this)."""
+        annotations = resource.metadata.get("annotations")
+        others = annotations if isinstance(annotations, dict) else {}
+        size = len(json.dumps(resource.body, separators=(",", ":")).encode("utf-8"))
+        size += sum(len(str(k).encode()) + len(str(v).encode()) for k, v in others.items())
+        if size > ANNOTATION_LIMIT:
+            self.findings.append(
+                Finding(
+                    "last-applied-too-large",
+                    "warning",
+                    identity.ref(),
+                    f"kubectl apply would store {size:,} bytes of annotations (the limit is "
+                    f"{ANNOTATION_LIMIT:,}): use `kubectl apply --server-side` or "
+                    "`kubectl create`",
+                    _location(resource),
+                )
+            )
+
+    def check_namespaces(self, chosen: Mapping[ObjectId, Resource]) -> None:
+        """A namespace that neither exists in the snapshot nor is created by the input."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        recorded_kinds = snapshot.recorded_kinds
+        if recorded_kinds is not None and ("", "Namespace") not in recorded_kinds:
+            return
+        existing = set(snapshot.namespaces()) | {
+            identity.name for identity in chosen if identity.kind == "Namespace"
+        }
+        missing: dict[str, Resource] = {}
+        for identity, resource in chosen.items():
+            if identity.namespace and identity.namespace not in existing:
+                missing.setdefault(identity.namespace, resource)
+        for namespace, resource in sorted(missing.items()):
+            self.findings.append(
+                Finding(
+                    "namespace-missing",
+                    "warning",
+                    f"Namespace/{namespace}",
+                    f"namespace {namespace!r} does not exist in the snapshot and is not "
+                    "created by the input: applying objects into it fails",
+                    _location(resource),
+                )
+            )
+
+    # -- prune ------------------------------------------------------------------------------
+
+    def prune(self, desired: set[ObjectId]) -> list[Change]:
+        """`kubectl apply --prune -l SELECTOR`: recorded objects of the allowlisted kinds that
+        kubectl applied (last-applied annotation), match the selector, live in a namespace
+        the input applies to (cluster-scoped ones always), and that no manifest names."""
+        selector = self.options.prune_selector
+        if selector is None or self.snapshot is None:
+            return []
+        namespaces = {identity.namespace for identity in desired if identity.namespace}
+        deletes = []
+        for identity, resource in self.snapshot.items():
+            if identity in desired or (identity.group, identity.kind) not in PRUNABLE:
+                continue
+            if identity.namespace and identity.namespace not in namespaces:
+                continue
+            annotations = resource.metadata.get("annotations")
+            if not isinstance(annotations, dict) or LAST_APPLIED not in annotations:
+                continue
+            labels = resource.metadata.get("labels")
+            if not selector.matches(labels if isinstance(labels, dict) else {}):
+                continue
+            deletes.append(
+                Change(
+                    DELETE,
+                    resource.api_version,
+                    identity,
+                    before=secrets.masked(clean(resource.body)),
+                    location=_location(resource),
+                )
+            )
+        deletes.sort(key=lambda change: change.object.sort_key())
+        return deletes
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/") or prefix.startswith(path + "/")

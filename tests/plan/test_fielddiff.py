@@ -1,0 +1,63 @@
+"""Field differences with the API's equality: omitempty makes absent, null, {} and [] the
+same (k8s.io/apimachinery JSON serialisation of `omitempty` fields; Argo CD's diff treats
+them alike for the same reason); int-or-string keeps its type (k8s.io/apimachinery
+pkg/util/intstr: 80 and "80" are different values); lists with a patch merge key are matched
+by key (k8s.io/apimachinery pkg/util/strategicpatch)."""
+
+from __future__ import annotations
+
+from kplan.plan.fielddiff import field_changes, same
+from kplan.plan.model import ABSENT
+from kplan.schema.structure import structure
+
+S = structure("1.33")
+DEPLOYMENT = S.root("apps/v1", "Deployment")
+SERVICE = S.root("v1", "Service")
+
+
+def test_empty_values_are_equal() -> None:
+    assert same({"a": {}}, {})
+    assert same({"a": None, "b": []}, {"b": None})
+    assert not same({"a": 0}, {})  # zero is a value, not "empty"
+
+
+def test_types_matter() -> None:
+    assert not same(80, "80")
+    assert not same(True, 1)
+    assert same(1, 1.0)
+
+
+def test_reordered_env_is_no_change_and_one_changed_value_is_one_change() -> None:
+    env_before = [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
+    env_after = [{"name": "B", "value": "3"}, {"name": "A", "value": "1"}]
+    before = {"spec": {"template": {"spec": {"containers": [{"name": "c", "env": env_before}]}}}}
+    after = {"spec": {"template": {"spec": {"containers": [{"name": "c", "env": env_after}]}}}}
+    changes = field_changes(before, after, S, DEPLOYMENT)
+    assert [(c.path, c.before, c.after) for c in changes] == [
+        ("/spec/template/spec/containers/0/env/0/value", "2", "3")
+    ]
+
+
+def test_added_and_removed_items_are_whole_changes() -> None:
+    before = {"spec": {"ports": [{"port": 80}, {"port": 443}]}}
+    after = {"spec": {"ports": [{"port": 80}, {"port": 8080, "name": "alt"}]}}
+    changes = field_changes(before, after, S, SERVICE)
+    assert [(c.path, c.before, c.after) for c in changes] == [
+        ("/spec/ports/1", ABSENT, {"port": 8080, "name": "alt"}),
+        ("/spec/ports/1", {"port": 443}, ABSENT),
+    ]
+
+
+def test_atomic_list_changes_as_a_whole() -> None:
+    before = {"spec": {"template": {"spec": {"tolerations": [{"key": "a"}]}}}}
+    after = {"spec": {"template": {"spec": {"tolerations": [{"key": "a"}, {"key": "b"}]}}}}
+    (change,) = field_changes(before, after, S, DEPLOYMENT)
+    assert change.path == "/spec/template/spec/tolerations"
+    assert change.after == [{"key": "a"}, {"key": "b"}]
+
+
+def test_keys_with_slashes_are_escaped() -> None:
+    before = {"metadata": {"labels": {"app.kubernetes.io/name": "a"}}}
+    after = {"metadata": {"labels": {"app.kubernetes.io/name": "b"}}}
+    (change,) = field_changes(before, after, S, DEPLOYMENT)
+    assert change.path == "/metadata/labels/app.kubernetes.io~1name"
