@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +62,7 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, size_limit: int | Non
             SourceProblem(source, chunk.first_line - 1, 1, chunk.separator_error)
         )
         return
-    bad = _UNDECODABLE.search(chunk.text)
+    bad = None if chunk.text.isascii() else _UNDECODABLE.search(chunk.text)
     if bad is not None:
         line = chunk.text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (chunk.text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -174,8 +175,10 @@ def _decode_items(
     if text.startswith("]", index):
         return items, index + 1
     while True:
-        starts[f"/items/{len(items)}"] = index
+        prefix = f"/items/{len(items)}"
+        starts[prefix] = index
         item, index = decoder.raw_decode(text, index)
+        starts[prefix + "#end"] = index
         items.append(item)
         index = skip(text, index).end()
         if text.startswith("]", index):
@@ -195,19 +198,30 @@ def _no_constant(text: str) -> Any:
 
 class _LazyTable:
     """The position table of a fast-read JSON document, built by the YAML reader on first
-    use and shared by every item of a List; document and item starts are known at once."""
+    use; document and item starts are known at once. A List item's table is built from that
+    item's text alone, so a message about one object of a recorded cluster does not re-read
+    the whole cluster."""
 
     def __init__(self, chunk: Chunk, starts: dict[str, int]) -> None:
         self._chunk = chunk
         self._starts = starts
         self._table: dict[str, Position] | None = None
+        self._cursor = (0, 0)  # (offset, lines before it) of the last position asked for
 
     def start(self, prefix: str) -> tuple[int, int] | None:
         offset = self._starts.get(prefix)
         if offset is None:
             return None
+        return self._line_column(offset)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        """Items are asked for in order, so lines are counted from the previous answer."""
         text = self._chunk.text
-        line = text.count("\n", 0, offset)
+        last_offset, last_line = self._cursor
+        if offset < last_offset:
+            last_offset, last_line = 0, 0
+        line = last_line + text.count("\n", last_offset, offset)
+        self._cursor = (offset, line)
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         return self._chunk.first_line + line, column
 
@@ -216,12 +230,33 @@ class _LazyTable:
 
     def load(self) -> dict[str, Position]:
         if self._table is None:
-            try:
-                parsed = parse_document(self._chunk.text, self._chunk.first_line - 1)
-            except DecodeError:
-                parsed = None
-            self._table = parsed[1] if parsed is not None else {}
+            self._table = self._parse(self._chunk.text, self._chunk.first_line - 1, "")
         return self._table
+
+    def item_loader(self, prefix: str) -> Callable[[], dict[str, Position]]:
+        """Loader of the positions of one List item (keys carry the item's prefix)."""
+        start, end = self._starts.get(prefix), self._starts.get(prefix + "#end")
+        if start is None or end is None:
+            return self.load
+        line, column = self._line_column(start)
+
+        def load_item() -> dict[str, Position]:
+            text = " " * (column - 1) + self._chunk.text[start:end]
+            return self._parse(text, line - 1, prefix)
+
+        return load_item
+
+    @staticmethod
+    def _parse(text: str, line_offset: int, prefix: str) -> dict[str, Position]:
+        try:
+            parsed = parse_document(text, line_offset)
+        except DecodeError:
+            parsed = None
+        if parsed is None:
+            return {}
+        if not prefix:
+            return parsed[1]
+        return {prefix + pointer: position for pointer, position in parsed[1].items()}
 
 
 Table = dict[str, Position] | _LazyTable
@@ -348,7 +383,8 @@ def _add_object(
         helm_source=chunk.helm_source,
     )
     if isinstance(table, _LazyTable):
-        positions = Positions(prefix=prefix, loader=table.load)
+        loader = table.item_loader(prefix) if prefix else table.load
+        positions = Positions(prefix=prefix, loader=loader)
     else:
         positions = Positions(table, prefix)
     loaded.resources.append(Resource(body, origin, positions))

@@ -32,6 +32,9 @@ def split_documents(text: str) -> list[Chunk]:
     """Documents with content, numbered from 0; blank and comment-only ones are skipped,
     as kubectl skips them."""
     chunks: list[Chunk] = []
+    if "\n---" not in text and not text.startswith("---"):
+        _append(chunks, text, 1, None)  # one document (a recorded cluster): no regex scan
+        return chunks
     start = 0
     start_line = 1
     pending_error: str | None = None

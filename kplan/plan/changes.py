@@ -32,7 +32,7 @@ from kplan.plan.model import (
     Location,
     ObjectId,
 )
-from kplan.plan.normalize import LAST_APPLIED, clean, last_applied
+from kplan.plan.normalize import LAST_APPLIED, clean, last_applied, plain_claim_templates
 from kplan.resource import Resource
 
 if TYPE_CHECKING:
@@ -145,6 +145,8 @@ class _Planner:
             live, desired, previous if previous is not None else ABSENT, self.structure, root
         )
         predicted = apply_defaults(merged, self.options.kubernetes_version)
+        if change.object.kind == "StatefulSet":
+            plain_claim_templates(predicted)  # defaulting adds their status back
         fields = field_changes(live, predicted, self.structure, root)
         secrets.mask_changes(fields)
         change.fields = fields
