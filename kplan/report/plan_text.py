@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from kplan.plan.model import (
@@ -142,7 +142,13 @@ def plan_lines(plan: Plan, *, verbose: bool = False) -> list[Line]:
         lines.append([(plan_line(plan), "bold")])
     else:
         lines.append([(NO_CHANGES, "bold green")])
-    for section in (scheduling_section, wiring_section, rollouts_section, findings_section):
+    sections: tuple[Callable[[Plan], list[Line]], ...] = (
+        scheduling_section,
+        wiring_section,
+        rollouts_section,
+        lambda plan: findings_section(plan, verbose=verbose),
+    )
+    for section in sections:
         found = section(plan)
         if found:
             lines.append([])
@@ -377,9 +383,14 @@ def _rollout_line(rollout: dict[str, Any]) -> str:
 SEVERITIES = ("error", "warning", "info")
 
 
-def findings_section(plan: Plan) -> list[Line]:
+# Info findings shown per rule before the rest are summed up (all of them with -v).
+INFO_SHOWN = 3
+
+
+def findings_section(plan: Plan, *, verbose: bool = False) -> list[Line]:
     """`Findings: N errors, M warnings`, then one `file:line:column:` line per finding,
-    errors first, so that editors and terminals can jump to each."""
+    errors first, so that editors and terminals can jump to each. Past INFO_SHOWN info
+    findings of one rule, one line counts the rest unless `verbose`."""
     found = all_findings(plan)
     if not found:
         return []
@@ -388,8 +399,17 @@ def findings_section(plan: Plan) -> list[Line]:
     rank = {severity: index for index, severity in enumerate(SEVERITIES)}
     ordered = sorted(found, key=lambda finding: rank.get(finding.severity, len(SEVERITIES)))
     located = object_locations(plan)
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
     for finding in ordered:
+        if finding.severity == "info" and not verbose:
+            shown[finding.rule] = shown.get(finding.rule, 0) + 1
+            if shown[finding.rule] > INFO_SHOWN:
+                hidden[finding.rule] = hidden.get(finding.rule, 0) + 1
+                continue
         lines.append(finding_line(finding, finding_location(finding, located)))
+    for rule, count in sorted(hidden.items()):
+        lines.append([(f"... and {count} more info ({rule}); -v shows them", "dim")])
     return lines
 
 

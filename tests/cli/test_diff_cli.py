@@ -126,3 +126,23 @@ def test_findings_reach_the_machine_formats() -> None:
     sarif = json.loads(kplan("diff", BOUTIQUE, "--snapshot", PROD, "-o", "sarif").stdout)
     rules = {r["ruleId"] for r in sarif["runs"][0]["results"]}
     assert rules == {"kind-not-recorded"}
+
+
+def test_the_readme_first_command_is_this_diff() -> None:
+    """The README's first command must keep working on a fresh machine: run its kplan part."""
+    readme = (ROOT / "README.md").read_text()
+    first = readme.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    install, command = first.split(" && ")
+    assert install == "python -m pip install ."
+    arguments = command.split()
+    assert arguments[:2] == ["kplan", "diff"]
+    result = kplan(*(str(ROOT / a) if a.startswith("fixtures/") else a for a in arguments[1:]))
+    assert result.code == 0 and "Plan: 13 to add, 4 to change, 0 to destroy." in result.stdout
+
+
+def test_repeated_info_findings_are_summed_up_unless_verbose() -> None:
+    short = kplan("diff", BOUTIQUE, "--snapshot", PROD)
+    assert short.stdout.count("(kind-not-recorded)") == 3
+    assert "... and 8 more info (kind-not-recorded); -v shows them" in short.stdout
+    verbose = kplan("diff", BOUTIQUE, "--snapshot", PROD, "-v")
+    assert verbose.stdout.count("(kind-not-recorded)") == 11
