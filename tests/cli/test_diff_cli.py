@@ -142,7 +142,7 @@ def test_the_readme_first_command_is_this_diff() -> None:
 
 def test_repeated_info_findings_are_summed_up_unless_verbose() -> None:
     short = kplan("diff", BOUTIQUE, "--snapshot", PROD)
-    assert short.stdout.count("(kind-not-recorded)") == 3
+    assert short.stdout.count("planned as a create (kind-not-recorded)") == 3
     assert "... and 8 more info (kind-not-recorded); -v shows them" in short.stdout
     verbose = kplan("diff", BOUTIQUE, "--snapshot", PROD, "-v")
-    assert verbose.stdout.count("(kind-not-recorded)") == 11
+    assert verbose.stdout.count("planned as a create (kind-not-recorded)") == 11
