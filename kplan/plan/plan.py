@@ -72,6 +72,9 @@ def build_plan(
     )
     plan.changes = changes
     plan.findings.extend(findings)
+    from kplan.plan.rollouts import plan_rollouts
+
+    plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version)
     return plan
 
 

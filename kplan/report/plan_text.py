@@ -368,16 +368,45 @@ def rollouts_section(plan: Plan) -> list[Line]:
     return lines
 
 
+_REASONS = {
+    "new-object": "new, no existing pods to replace",
+    "replicas-only": "replicas change only: scaled, no rollout",
+    "metadata-only": "metadata change only: no rollout",
+    "paused": "paused: the controller does nothing",
+    "on-delete": "OnDelete: pods are replaced only when deleted by hand",
+    "partition": "every changed pod is below the partition",
+    "no-pods-to-replace": "no pods to replace",
+    "in-progress": "a rollout is already in progress",
+}
+
+
 def _rollout_line(rollout: dict[str, Any]) -> str:
+    """`workload: strategy, steps (new,old) ..., peak and minimum available`, or why there
+    is no rollout; the numbers a reviewer checks before applying."""
     text = f"{rollout.get('workload')}: {rollout.get('strategy') or 'update'}"
-    if not rollout.get("triggers_rollout"):
-        return text + ", existing pods are not replaced"
-    if rollout.get("steps"):
-        text += f" in {plural(len(rollout['steps']), 'step')}"
-    if rollout.get("order"):
-        text += f", order {', '.join(str(pod) for pod in rollout['order'])}"
     limits = [f"{key} {rollout[key]}" for key in ("maxSurge", "maxUnavailable") if key in rollout]
-    return text + (f" ({', '.join(limits)})" if limits else "")
+    if limits:
+        text += f" ({', '.join(limits)})"
+    if not rollout.get("triggers_rollout"):
+        reason = str(rollout.get("reason") or "")
+        return f"{text}: {_REASONS.get(reason, reason or 'existing pods are not replaced')}"
+    steps = rollout.get("steps") or []
+    if steps and "new" in steps[0]:
+        counts = " ".join(f"({step.get('new')},{step.get('old')})" for step in steps)
+        text += f", {plural(len(steps), 'step')} (new,old): {counts}"
+    elif rollout.get("order"):
+        text += f", order {', '.join(str(pod) for pod in rollout['order'])}"
+    extremes = [
+        f"{label} {rollout[key]}"
+        for key, label in (("peak_pods", "peak pods"), ("min_available", "min available"))
+        if key in rollout
+    ]
+    if extremes:
+        text += f"; {', '.join(extremes)}"
+    stall = rollout.get("stall")
+    if isinstance(stall, dict):
+        text += f"; STALLS at step {stall.get('step')}: {stall.get('reason')}"
+    return text
 
 
 SEVERITIES = ("error", "warning", "info")

@@ -107,3 +107,20 @@ def test_created_adservice_carries_the_manifest_object() -> None:
     )
     assert change.before is None and change.fields == []
     assert all(f.before is not ABSENT or f.after is not ABSENT for f in change.fields)
+
+
+def test_rollouts_for_the_changed_images_and_none_for_replica_changes() -> None:
+    """The plan's rollouts section (issue: "the Online Boutique diff against boutique-prod
+    shows the rollouts of the changed images and no rollout for the replica-only changes")."""
+    rollouts = {r["workload"]: r for r in plan().rollouts or []}
+    rolling = sorted(w for w, r in rollouts.items() if r["triggers_rollout"])
+    assert rolling == [
+        "Deployment/default/cartservice",
+        "Deployment/default/checkoutservice",
+        "Deployment/default/frontend",
+    ]
+    assert rollouts["Deployment/default/loadgenerator"]["reason"] == "replicas-only"
+    assert rollouts["Deployment/default/adservice"]["reason"] == "new-object"
+    assert "Deployment/default/recommendationservice" not in rollouts  # nothing changes
+    steps = rollouts["Deployment/default/cartservice"]["steps"]
+    assert [(s["new"], s["old"]) for s in steps] == [(1, 1), (1, 0)]

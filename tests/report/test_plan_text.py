@@ -98,7 +98,8 @@ BOUTIQUE = [
     "  Ingress default/frontend: shop.example/ -> default/frontend:80",
     "",
     "Rollouts:",
-    "  Deployment/default/frontend: RollingUpdate in 2 steps (maxSurge 1, maxUnavailable 0)",
+    "  Deployment/default/frontend: RollingUpdate (maxSurge 1, maxUnavailable 0), "
+    "2 steps (new,old): (1,1) (1,0)",
     "",
     "Findings: 0 errors, 1 warning",
     f"{MANIFESTS_AT}:171:5: warning: Service/default/cartservice: /spec/selector: "
@@ -314,7 +315,7 @@ def test_sections_are_brief() -> None:
         "  Service default/db (ClusterIP): 2 endpoints, 1 not ready",
         "",
         "Rollouts:",
-        "  Deployment/default/a: Recreate, existing pods are not replaced",
+        "  Deployment/default/a: Recreate: existing pods are not replaced",
         "  StatefulSet/default/db: RollingUpdate, order db-2, db-1, db-0",
     ]
 
