@@ -132,118 +132,6 @@ def validate(
     raise SystemExit(EXIT_PROBLEMS if report.failed else EXIT_OK)
 
 
-def _resolve_version(kubernetes_version: str | None) -> str:
-    from kplan.schema import UnknownVersion, newest_version, resolve_version
-
-    try:
-        return resolve_version(kubernetes_version) if kubernetes_version else newest_version()
-    except UnknownVersion as error:
-        raise click.BadParameter(str(error), param_hint="--kubernetes-version") from None
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
-    "--snapshot",
-    "snapshot_paths",
-    multiple=True,
-    metavar="FILE",
-    help="Recorded cluster: `kubectl get ... -o yaml|json` output or `kplan snapshot` output "
-    "(file or folder; repeatable). Without it the cluster is empty.",
-)
-@_version_option("Kubernetes minor version whose schemas and defaults to use (default: newest).")
-@click.option("--strict/--no-strict", default=True, show_default=True)
-@click.option("--crd", "crd_paths", multiple=True, metavar="PATH", help="Extra CRDs. Repeatable.")
-@click.option(
-    "-n",
-    "--namespace",
-    default="default",
-    show_default=True,
-    help="Namespace of namespaced objects that name none.",
-)
-@click.option(
-    "--prune",
-    is_flag=True,
-    help="Plan deleting recorded objects that match -l and that no manifest names, as "
-    "`kubectl apply --prune -l` would.",
-)
-@click.option(
-    "-l", "--selector", default=None, metavar="SELECTOR", help="Label selector for --prune."
-)
-@click.option("--all", "show_all", is_flag=True, help="Also list objects that do not change.")
-@click.option(
-    "-v", "--verbose", is_flag=True, help="Text output shows whole objects, not only changes."
-)
-@click.option(
-    "--detailed-exitcode",
-    is_flag=True,
-    help="Exit 0 when nothing changes, 2 when something does, 1 on invalid input.",
-)
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
-    default="text",
-    show_default=True,
-)
-def diff(
-    paths: Sequence[str],
-    snapshot_paths: Sequence[str],
-    kubernetes_version: str | None,
-    strict: bool,
-    crd_paths: Sequence[str],
-    namespace: str,
-    prune: bool,
-    selector: str | None,
-    show_all: bool,
-    verbose: bool,
-    detailed_exitcode: bool,
-    output: str,
-) -> None:
-    """Plan what applying PATH... would do to the recorded cluster, like `terraform plan`.
-
-    Exit 0 (with --detailed-exitcode: no changes), 1 when the input is invalid or a finding is
-    an error, 2 with --detailed-exitcode when the plan has changes, 3 on a usage error.
-    """
-    from kplan.k8s.labels import SelectorSyntaxError, parse_selector
-    from kplan.load import MissingPath, load_paths
-    from kplan.plan.plan import PlanOptions, build_plan
-    from kplan.report import render_plan
-    from kplan.snapshot.load import load_snapshot
-
-    version = _resolve_version(kubernetes_version)
-    if prune and not selector:
-        raise click.UsageError("--prune needs a label selector (-l), as kubectl apply does")
-    if selector and not prune:
-        raise click.UsageError("-l selects what --prune may delete; add --prune")
-    try:
-        prune_selector = parse_selector(selector) if selector else None
-    except SelectorSyntaxError as error:
-        raise click.BadParameter(str(error), param_hint="-l") from None
-    try:
-        loaded = load_paths(paths)
-        crds = load_paths(crd_paths).resources if crd_paths else []
-        snapshot = load_snapshot(snapshot_paths) if snapshot_paths else None
-    except MissingPath as error:
-        raise click.UsageError(str(error)) from None
-    options = PlanOptions(
-        kubernetes_version=version,
-        namespace=namespace,
-        strict=strict,
-        prune_selector=prune_selector,
-        show_all=show_all,
-    )
-    plan = build_plan(loaded, snapshot, options, crds)
-    render_plan(plan, output, sys.stdout, verbose=verbose)
-    sys.stdout.flush()
-    if plan.failed:
-        raise SystemExit(EXIT_PROBLEMS)
-    if detailed_exitcode and plan.has_changes:
-        raise SystemExit(EXIT_CHANGES)
-    raise SystemExit(EXIT_OK)
-
-
 @cli.command()
 @click.option(
     "-o",
@@ -321,6 +209,10 @@ def snapshot(
             err=True,
         )
     raise SystemExit(EXIT_OK)
+
+
+# The plan commands (diff and its sections) live in their own module and register on `cli`.
+from kplan import cli_plan as _cli_plan  # noqa: E402,F401
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -57,6 +57,7 @@ from kplan.report.plan_common import (
     shown_field,
     unschedulable,
 )
+from kplan.report.rollout_text import REASONS
 from kplan.report.text import STYLES, Line, clean, wants_color
 
 NO_CHANGES = "No changes. The manifests match the cluster."
@@ -368,18 +369,6 @@ def rollouts_section(plan: Plan) -> list[Line]:
     return lines
 
 
-_REASONS = {
-    "new-object": "new, no existing pods to replace",
-    "replicas-only": "replicas change only: scaled, no rollout",
-    "metadata-only": "metadata change only: no rollout",
-    "paused": "paused: the controller does nothing",
-    "on-delete": "OnDelete: pods are replaced only when deleted by hand",
-    "partition": "every changed pod is below the partition",
-    "no-pods-to-replace": "no pods to replace",
-    "in-progress": "a rollout is already in progress",
-}
-
-
 def _rollout_line(rollout: dict[str, Any]) -> str:
     """`workload: strategy, steps (new,old) ..., peak and minimum available`, or why there
     is no rollout; the numbers a reviewer checks before applying."""
@@ -389,7 +378,7 @@ def _rollout_line(rollout: dict[str, Any]) -> str:
         text += f" ({', '.join(limits)})"
     if not rollout.get("triggers_rollout"):
         reason = str(rollout.get("reason") or "")
-        return f"{text}: {_REASONS.get(reason, reason or 'existing pods are not replaced')}"
+        return f"{text}: {REASONS.get(reason, reason or 'existing pods are not replaced')}"
     steps = rollout.get("steps") or []
     if steps and "new" in steps[0]:
         counts = " ".join(f"({step.get('new')},{step.get('old')})" for step in steps)

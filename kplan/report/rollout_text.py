@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-_REASONS = {
+REASONS = {
     "new-object": "new workload, created at full size",
     "paused": "paused: only scaled until resumed",
     "replicas-only": "only the replica count changes: scaled, no pod replaced",
@@ -59,7 +59,7 @@ def _heading(rollout: dict[str, Any]) -> Any:
         heading.append("  replaces pods", style="yellow")
     reason = rollout.get("reason")
     if isinstance(reason, str):
-        heading.append(f"  {_REASONS.get(reason, reason)}", style="dim")
+        heading.append(f"  {REASONS.get(reason, reason)}", style="dim")
     return heading
 
 

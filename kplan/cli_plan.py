@@ -1,0 +1,224 @@
+"""The plan commands: `diff` (the whole plan) and its sections (`rollout`, and the others as
+they land). They share one pipeline and one set of input options, so a section is always
+exactly what `diff -o json` says about it (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kplan.cli import EXIT_CHANGES, EXIT_OK, EXIT_PROBLEMS, _version_option, cli
+
+if TYPE_CHECKING:
+    from kplan.k8s.labels import Selector
+    from kplan.plan.model import Plan
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What every plan command reads: manifests, the recorded cluster, version and scope."""
+
+    paths: Sequence[str]
+    snapshot_paths: Sequence[str]
+    kubernetes_version: str | None
+    strict: bool
+    crd_paths: Sequence[str]
+    namespace: str
+
+
+def plan_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared arguments and options, collected into one PlanInputs argument `inputs`."""
+    options = [
+        click.argument("paths", nargs=-1, required=True, metavar="PATH..."),
+        click.option(
+            "--snapshot",
+            "snapshot_paths",
+            multiple=True,
+            metavar="FILE",
+            help="Recorded cluster: `kubectl get ... -o yaml|json` output or `kplan snapshot` "
+            "output (file or folder; repeatable). Without it the cluster is empty.",
+        ),
+        _version_option("Kubernetes minor version whose schemas and defaults to use."),
+        click.option("--strict/--no-strict", default=True, show_default=True),
+        click.option(
+            "--crd", "crd_paths", multiple=True, metavar="PATH", help="Extra CRDs. Repeatable."
+        ),
+        click.option(
+            "-n",
+            "--namespace",
+            default="default",
+            show_default=True,
+            help="Namespace of namespaced objects that name none.",
+        ),
+    ]
+
+    @functools.wraps(command)  # keeps the options already attached to `command`
+    def collect(**kwargs: Any) -> Any:
+        inputs = PlanInputs(
+            paths=kwargs.pop("paths"),
+            snapshot_paths=kwargs.pop("snapshot_paths"),
+            kubernetes_version=kwargs.pop("kubernetes_version"),
+            strict=kwargs.pop("strict"),
+            crd_paths=kwargs.pop("crd_paths"),
+            namespace=kwargs.pop("namespace"),
+        )
+        return command(inputs=inputs, **kwargs)
+
+    for option in reversed(options):
+        collect = option(collect)
+    return collect
+
+
+def resolve_version(kubernetes_version: str | None) -> str:
+    from kplan.schema import UnknownVersion, newest_version, resolve_version
+
+    try:
+        return resolve_version(kubernetes_version) if kubernetes_version else newest_version()
+    except UnknownVersion as error:
+        raise click.BadParameter(str(error), param_hint="--kubernetes-version") from None
+
+
+def build(
+    inputs: PlanInputs, *, prune_selector: Selector | None = None, show_all: bool = False
+) -> Plan:
+    """Load everything and run the plan stages; a missing path is a usage error."""
+    from kplan.load import MissingPath, load_paths
+    from kplan.plan.plan import PlanOptions, build_plan
+    from kplan.snapshot.load import load_snapshot
+
+    version = resolve_version(inputs.kubernetes_version)
+    try:
+        loaded = load_paths(inputs.paths)
+        crds = load_paths(inputs.crd_paths).resources if inputs.crd_paths else []
+        snapshot = load_snapshot(inputs.snapshot_paths) if inputs.snapshot_paths else None
+    except MissingPath as error:
+        raise click.UsageError(str(error)) from None
+    options = PlanOptions(
+        kubernetes_version=version,
+        namespace=inputs.namespace,
+        strict=inputs.strict,
+        prune_selector=prune_selector,
+        show_all=show_all,
+    )
+    return build_plan(loaded, snapshot, options, crds)
+
+
+def _output_option(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Choice(list(formats)),
+        default="text",
+        show_default=True,
+    )
+
+
+@cli.command()
+@plan_inputs
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Plan deleting recorded objects that match -l and that no manifest names, as "
+    "`kubectl apply --prune -l` would.",
+)
+@click.option(
+    "-l", "--selector", default=None, metavar="SELECTOR", help="Label selector for --prune."
+)
+@click.option("--all", "show_all", is_flag=True, help="Also list objects that do not change.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Text output shows whole objects and every finding."
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when nothing changes, 2 when something does, 1 on invalid input.",
+)
+@_output_option("text", "json", "sarif", "junit", "github")
+def diff(
+    inputs: PlanInputs,
+    prune: bool,
+    selector: str | None,
+    show_all: bool,
+    verbose: bool,
+    detailed_exitcode: bool,
+    output: str,
+) -> None:
+    """Plan what applying PATH... would do to the recorded cluster, like `terraform plan`.
+
+    Exit 0 (with --detailed-exitcode: no changes), 1 when the input is invalid or a finding is
+    an error, 2 with --detailed-exitcode when the plan has changes, 3 on a usage error.
+    """
+    from kplan.k8s.labels import SelectorSyntaxError, parse_selector
+    from kplan.report import render_plan
+
+    if prune and not selector:
+        raise click.UsageError("--prune needs a label selector (-l), as kubectl apply does")
+    if selector and not prune:
+        raise click.UsageError("-l selects what --prune may delete; add --prune")
+    try:
+        prune_selector = parse_selector(selector) if selector else None
+    except SelectorSyntaxError as error:
+        raise click.BadParameter(str(error), param_hint="-l") from None
+    plan = build(inputs, prune_selector=prune_selector, show_all=show_all)
+    render_plan(plan, output, sys.stdout, verbose=verbose)
+    sys.stdout.flush()
+    if plan.failed:
+        raise SystemExit(EXIT_PROBLEMS)
+    if detailed_exitcode and plan.has_changes:
+        raise SystemExit(EXIT_CHANGES)
+    raise SystemExit(EXIT_OK)
+
+
+def print_section(plan: Plan, key: str, value: Any) -> None:
+    """`-o json`: the section exactly as `diff -o json` carries it, in a document with the
+    contract's format_version and the Kubernetes version it was planned for."""
+    from kplan.report.json_out import layout
+    from kplan.report.plan_json import FORMAT_VERSION
+
+    document = {
+        "format_version": FORMAT_VERSION,
+        "kubernetes_version": plan.kubernetes_version,
+        key: value,
+    }
+    sys.stdout.write(layout(document))
+
+
+def finish(plan: Plan) -> None:
+    """Input errors go to stderr (the section itself is on stdout); exit 1 on any."""
+    from kplan.report.plan_text import finding_line
+
+    sys.stdout.flush()
+    for finding in plan.input_errors:
+        click.echo("".join(text for text, _ in finding_line(finding)), err=True)
+    raise SystemExit(EXIT_PROBLEMS if plan.failed else EXIT_OK)
+
+
+@cli.command()
+@plan_inputs
+@_output_option("text", "json")
+def rollout(inputs: PlanInputs, output: str) -> None:
+    """The rollouts the plan starts: per Deployment the controller's steps (new and old
+    ReplicaSet sizes), per StatefulSet the pod order, per DaemonSet the waves.
+
+    Models (README): one step is one controller sync; pods created in a step are ready at
+    the next. Exit 0, or 1 when the input is invalid.
+    """
+    plan = build(inputs)
+    rollouts = plan.rollouts or []
+    if output == "json":
+        print_section(plan, "rollouts", rollouts)
+    elif not rollouts:
+        click.echo("No rollouts: no Deployment, StatefulSet or DaemonSet changes.")
+    else:
+        from rich.console import Console
+
+        from kplan.report.rollout_text import render_rollouts
+
+        render_rollouts(rollouts, Console(file=sys.stdout, highlight=False))
+    finish(plan)
