@@ -1,0 +1,110 @@
+"""The wiring stage from loaded input and a snapshot: what the CLI and plan runner call.
+
+It assembles plan_wiring's inputs: the final state (kplan.plan.wiring.objects.final_state)
+and the pods that would exist. A desired workload's pods are its planned ones
+(kplan.plan.pods.expand_workload) and replace the recorded pods it owns, unless the caller
+names it among `unchanged` (its template did not change, so its recorded pods stay). A
+DaemonSet runs on the recorded Nodes its controller would pick (daemonset_should_run_on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Any
+
+from kplan.plan.model import Finding
+from kplan.plan.pod_model import PodView
+from kplan.plan.pods import WORKLOAD_KINDS, daemonset_should_run_on, expand_workload, recorded_pods
+from kplan.plan.wiring import DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, plan_wiring
+from kplan.plan.wiring.objects import WiredObject, final_state
+from kplan.resource import Resource
+
+if TYPE_CHECKING:
+    from kplan.rules.config import RulesConfig
+    from kplan.snapshot.load import Snapshot
+
+
+def wiring_inputs(
+    desired: Sequence[Resource],
+    snapshot: Snapshot | None = None,
+    *,
+    namespace: str = "default",
+    kubernetes_version: str | None = None,
+    crd_scopes: dict[tuple[str, str], str] | None = None,
+    unchanged: Collection[str] = (),
+) -> tuple[list[WiredObject], list[PodView]]:
+    """(final-state objects, pods). `unchanged` holds refs (`Kind/namespace/name`) of desired
+    workloads whose recorded pods stay as they are."""
+    recorded = snapshot.resources() if snapshot is not None else []
+    scopes = dict(snapshot.crd_scopes) if snapshot is not None else {}
+    scopes.update(crd_scopes or {})
+    objects = final_state(desired, recorded, default_namespace=namespace, crd_scopes=scopes)
+    nodes = [r.body for r in recorded if r.kind == "Node" and r.group == ""]
+    pods_by_ref: dict[str, PodView] = {}
+    if snapshot is not None:
+        replicasets = snapshot.of_kind("apps", "ReplicaSet")
+        for pod in recorded_pods(snapshot.of_kind("", "Pod"), replicasets):
+            pods_by_ref[pod.ref] = pod
+    replaced: set[str] = set()
+    planned: list[PodView] = []
+    for obj in objects:
+        if not obj.planned or obj.kind not in WORKLOAD_KINDS or obj.ref in unchanged:
+            continue
+        if obj.group not in ("", "apps", "batch"):
+            continue
+        replaced.add(obj.ref)
+        chosen_nodes: list[Any] | None = None
+        if obj.kind == "DaemonSet":
+            chosen_nodes = [
+                node
+                for node in nodes
+                if daemonset_should_run_on(obj.body, node, kubernetes_version=kubernetes_version)
+            ]
+        planned.extend(
+            expand_workload(
+                obj.body,
+                obj.namespace,
+                location=obj.location,
+                nodes=chosen_nodes,
+                kubernetes_version=kubernetes_version,
+            )
+        )
+    kept = [
+        pod
+        for pod in pods_by_ref.values()
+        if pod.owner not in replaced and f"Pod/{pod.ref}" not in replaced
+    ]
+    return objects, kept + planned
+
+
+def run_wiring(
+    desired: Sequence[Resource],
+    snapshot: Snapshot | None = None,
+    *,
+    namespace: str = "default",
+    kubernetes_version: str | None = None,
+    crd_scopes: dict[tuple[str, str], str] | None = None,
+    unchanged: Collection[str] = (),
+    service_cidr: str = DEFAULT_SERVICE_CIDR,
+    node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE,
+    config: RulesConfig | None = None,
+) -> tuple[dict[str, Any], list[Finding]]:
+    """The `wiring` section and its findings for desired objects against a snapshot (None:
+    an empty cluster)."""
+    objects, pods = wiring_inputs(
+        desired,
+        snapshot,
+        namespace=namespace,
+        kubernetes_version=kubernetes_version,
+        crd_scopes=crd_scopes,
+        unchanged=unchanged,
+    )
+    return plan_wiring(
+        objects,
+        pods,
+        service_cidr=service_cidr,
+        node_port_range=node_port_range,
+        recorded_kinds=snapshot.recorded_kinds if snapshot is not None else None,
+        recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
+        config=config,
+    )
