@@ -29,6 +29,8 @@ class PlanInputs:
     strict: bool
     crd_paths: Sequence[str]
     namespace: str
+    service_cidr: str
+    config_path: str | None
 
 
 def plan_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -55,6 +57,20 @@ def plan_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Namespace of namespaced objects that name none.",
         ),
+        click.option(
+            "--service-cidr",
+            default="10.96.0.0/12",
+            show_default=True,
+            help="The cluster's Service IP range: planned ClusterIPs come from it.",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            default=None,
+            metavar="FILE",
+            help="Rules config (.kplan.yaml or a pyproject.toml with [tool.kplan]); default: "
+            "the first found from the current folder upwards.",
+        ),
     ]
 
     @functools.wraps(command)  # keeps the options already attached to `command`
@@ -66,6 +82,8 @@ def plan_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
             strict=kwargs.pop("strict"),
             crd_paths=kwargs.pop("crd_paths"),
             namespace=kwargs.pop("namespace"),
+            service_cidr=kwargs.pop("service_cidr"),
+            config_path=kwargs.pop("config_path"),
         )
         return command(inputs=inputs, **kwargs)
 
@@ -83,29 +101,67 @@ def resolve_version(kubernetes_version: str | None) -> str:
         raise click.BadParameter(str(error), param_hint="--kubernetes-version") from None
 
 
-def build(
-    inputs: PlanInputs, *, prune_selector: Selector | None = None, show_all: bool = False
-) -> Plan:
-    """Load everything and run the plan stages; a missing path is a usage error."""
+@dataclass
+class Loaded:
+    """Everything a plan command read, checked."""
+
+    manifests: Any  # kplan.load.Loaded
+    crds: list[Any]
+    snapshot: Any  # kplan.snapshot.load.Snapshot | None
+    version: str
+    config: Any  # kplan.rules.config.RulesConfig
+
+
+def load_inputs(inputs: PlanInputs) -> Loaded:
+    """Read manifests, CRDs, snapshot and rules config; bad options are usage errors (exit
+    3), an unreadable rules config is a problem of the input (exit 1)."""
+    import ipaddress
+    from pathlib import Path
+
     from kplan.load import MissingPath, load_paths
-    from kplan.plan.plan import PlanOptions, build_plan
+    from kplan.rules.config import ConfigError, load_config
     from kplan.snapshot.load import load_snapshot
 
     version = resolve_version(inputs.kubernetes_version)
     try:
-        loaded = load_paths(inputs.paths)
+        ipaddress.ip_network(inputs.service_cidr)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--service-cidr") from None
+    if inputs.config_path is not None and not Path(inputs.config_path).is_file():
+        raise click.UsageError(f"config file not found: {inputs.config_path}")
+    try:
+        config = load_config(Path(inputs.config_path) if inputs.config_path else None)
+    except ConfigError as error:
+        click.echo(f"kplan: rules config: {error}", err=True)
+        raise SystemExit(EXIT_PROBLEMS) from None
+    for problem in config.problems:
+        click.echo(f"kplan: {config.source}: {problem}", err=True)
+    try:
+        manifests = load_paths(inputs.paths)
         crds = load_paths(inputs.crd_paths).resources if inputs.crd_paths else []
         snapshot = load_snapshot(inputs.snapshot_paths) if inputs.snapshot_paths else None
     except MissingPath as error:
         raise click.UsageError(str(error)) from None
+    return Loaded(manifests, crds, snapshot, version, config)
+
+
+def build(
+    inputs: PlanInputs, *, prune_selector: Selector | None = None, show_all: bool = False
+) -> Plan:
+    """Load everything and run the plan stages."""
+    from kplan.plan.plan import PlanOptions, build_plan
+
+    read = load_inputs(inputs)
     options = PlanOptions(
-        kubernetes_version=version,
+        kubernetes_version=read.version,
         namespace=inputs.namespace,
         strict=inputs.strict,
         prune_selector=prune_selector,
         show_all=show_all,
+        service_cidr=inputs.service_cidr,
+        rules_config=read.config,
     )
-    return build_plan(loaded, snapshot, options, crds)
+    return build_plan(read.manifests, read.snapshot, options, read.crds)
 
 
 def _output_option(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -222,3 +278,133 @@ def rollout(inputs: PlanInputs, output: str) -> None:
 
         render_rollouts(rollouts, Console(file=sys.stdout, highlight=False))
     finish(plan)
+
+
+@cli.command()
+@plan_inputs
+@_output_option("text", "json")
+def wiring(inputs: PlanInputs, output: str) -> None:
+    """Service wiring after the plan: endpoints and resolved ports of every Service, the
+    environment variables kubelet injects into planned pods, Ingress routes, and the
+    findings about them (selectors matching nothing, unresolved ports, missing references,
+    NodePort and ClusterIP conflicts, ...).
+
+    Exit 0, or 1 when the input is invalid or a finding is an error.
+    """
+    from kplan.report.plan_json import _finding
+    from kplan.report.plan_text import findings_section, wiring_section
+
+    plan = build(inputs)
+    plan.findings = [finding for finding in plan.findings if _is_wiring_rule(finding.rule)]
+    if output == "json":
+        from kplan.report.json_out import layout
+        from kplan.report.plan_json import FORMAT_VERSION
+
+        document = {
+            "format_version": FORMAT_VERSION,
+            "kubernetes_version": plan.kubernetes_version,
+            "wiring": plan.wiring,
+            "findings": [_finding(finding) for finding in [*plan.input_errors, *plan.findings]],
+        }
+        sys.stdout.write(layout(document))
+    else:
+        lines = wiring_section(plan) or [[("No Services.", "")]]
+        found = findings_section(plan)
+        if found:
+            lines += [[]] + found
+        sys.stdout.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+    sys.stdout.flush()
+    raise SystemExit(EXIT_PROBLEMS if plan.failed else EXIT_OK)
+
+
+def _is_wiring_rule(rule_id: str) -> bool:
+    from kplan.rules import get
+
+    rule = get(rule_id)
+    return rule is not None and rule.family != "input"
+
+
+@cli.command()
+@click.option(
+    "-l",
+    "--selector",
+    required=True,
+    metavar="SELECTOR",
+    help="`kubectl get -l` syntax, or a LabelSelector as JSON/YAML "
+    '(\'{"matchLabels": {...}, "matchExpressions": [...]}\').',
+)
+@plan_inputs
+@_output_option("text", "json")
+def match(inputs: PlanInputs, selector: str, output: str) -> None:
+    """Objects whose labels match SELECTOR: input objects, recorded objects and the pods
+    the plan would have, after the plan.
+
+    Exit 0; 1 when the selector is invalid (the message names the position) or the input
+    has unreadable documents.
+    """
+    from kplan.plan.selection import (
+        SelectorArgumentError,
+        cluster_view,
+        match_candidates,
+        matching_objects,
+        selector_from_argument,
+    )
+    from kplan.report.match_out import render_match
+
+    try:
+        parsed = selector_from_argument(selector)
+    except SelectorArgumentError as error:
+        click.echo(f"kplan: invalid selector: {error}", err=True)
+        raise SystemExit(EXIT_PROBLEMS) from None
+    read = load_inputs(inputs)
+    objects, pods = cluster_view(
+        read.manifests.resources,
+        read.snapshot,
+        default_namespace=inputs.namespace,
+        kubernetes_version=read.version,
+    )
+    render_match(
+        str(parsed), matching_objects(parsed, match_candidates(objects, pods)), output, sys.stdout
+    )
+    _report_load_problems(read)
+
+
+@cli.command()
+@plan_inputs
+@click.option(
+    "-f",
+    "--format",
+    "graph_format",
+    type=click.Choice(["dot", "mermaid", "json"]),
+    default="dot",
+    show_default=True,
+)
+def graph(inputs: PlanInputs, graph_format: str) -> None:
+    """The relation graph of the cluster after the plan: selects, routes, owns, scales, uses
+    and serves edges between objects and planned pods (dot for Graphviz, mermaid, json).
+
+    Exit 0; 1 when the input has unreadable documents (the rest is still drawn).
+    """
+    from kplan.plan.selection import cluster_view, relation_graph, snapshot_coverage
+    from kplan.report.graph_out import render_graph
+
+    read = load_inputs(inputs)
+    objects, pods = cluster_view(
+        read.manifests.resources,
+        read.snapshot,
+        default_namespace=inputs.namespace,
+        kubernetes_version=read.version,
+    )
+    drawn = relation_graph(objects, pods, covers=snapshot_coverage(read.snapshot))
+    render_graph(drawn, graph_format, sys.stdout)
+    _report_load_problems(read)
+
+
+def _report_load_problems(read: Loaded) -> None:
+    """Unreadable documents on stderr as `file:line:column: message`; exit 1 if any."""
+    sys.stdout.flush()
+    problems = read.manifests.problems
+    for problem in problems:
+        where = ":".join(str(p) for p in (problem.source, problem.line, problem.column) if p)
+        click.echo(f"{where}: error: {problem.message}", err=True)
+    raise SystemExit(EXIT_PROBLEMS if problems else EXIT_OK)

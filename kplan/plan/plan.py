@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kplan.diagnostics import ERROR
-from kplan.plan.changes import ChangeOptions, plan_changes
-from kplan.plan.model import Finding, Location, Plan
+from kplan.plan.changes import ChangeOptions, object_id, plan_changes
+from kplan.plan.model import NO_OP, Change, Finding, Location, Plan
 from kplan.resource import Resource
 from kplan.results import INVALID, ValidationReport
 
 if TYPE_CHECKING:
     from kplan.k8s.labels import Selector
     from kplan.load import Loaded
+    from kplan.rules.config import RulesConfig
     from kplan.snapshot.load import Snapshot
 
 
@@ -30,6 +31,8 @@ class PlanOptions:
     strict: bool = True
     prune_selector: Selector | None = None
     show_all: bool = False
+    service_cidr: str = "10.96.0.0/12"
+    rules_config: RulesConfig | None = None
 
 
 def build_plan(
@@ -75,7 +78,64 @@ def build_plan(
     from kplan.plan.rollouts import plan_rollouts
 
     plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version)
+    plan.wiring, wiring_findings = _wiring(planned, snapshot, changes, scopes, options)
+    plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
     return plan
+
+
+def _wiring(
+    planned: list[Resource],
+    snapshot: Snapshot | None,
+    changes: list[Change],
+    scopes: dict[tuple[str, str], str],
+    options: PlanOptions,
+) -> tuple[dict[str, Any], list[Finding]]:
+    """The wiring section over the cluster after the plan. Workloads the plan leaves alone
+    keep their recorded pods; the others get their planned pods."""
+    from kplan.plan.wiring.stage import run_wiring
+
+    change_options = ChangeOptions(
+        kubernetes_version=options.kubernetes_version,
+        namespace=options.namespace,
+        crd_scopes=scopes,
+    )
+    changed = {change.object for change in changes if change.action != NO_OP}
+    unchanged = {
+        identity.ref()
+        for identity in (object_id(resource, change_options) for resource in planned)
+        if identity not in changed
+    }
+    return run_wiring(
+        planned,
+        snapshot,
+        namespace=options.namespace,
+        kubernetes_version=options.kubernetes_version,
+        crd_scopes=scopes,
+        unchanged=unchanged,
+        service_cidr=options.service_cidr,
+        config=options.rules_config,
+    )
+
+
+def _suppressed(
+    findings: list[Finding], planned: list[Resource], options: PlanOptions
+) -> list[Finding]:
+    """The plan's own findings after the rules config and `kplan.io/ignore` annotations
+    (the wiring stage applies both to its findings itself)."""
+    from kplan.rules.config import annotation_ignores, apply_config
+
+    change_options = ChangeOptions(
+        kubernetes_version=options.kubernetes_version, namespace=options.namespace
+    )
+    ignores = {
+        object_id(resource, change_options).ref(): annotation_ignores(
+            resource.metadata.get("annotations")
+            if isinstance(resource.metadata.get("annotations"), dict)
+            else None
+        )
+        for resource in planned
+    }
+    return apply_config(findings, options.rules_config, ignores)
 
 
 def input_errors(report: ValidationReport) -> list[Finding]:

@@ -125,7 +125,7 @@ def test_findings_reach_the_machine_formats() -> None:
     assert github.stdout.count("kind-not-recorded") == 11
     sarif = json.loads(kplan("diff", BOUTIQUE, "--snapshot", PROD, "-o", "sarif").stdout)
     rules = {r["ruleId"] for r in sarif["runs"][0]["results"]}
-    assert rules == {"kind-not-recorded"}
+    assert rules == {"kind-not-recorded", "overlapping-selectors", "service-cidr-mismatch"}
 
 
 def test_the_readme_first_command_is_this_diff() -> None:

@@ -42,3 +42,60 @@ def test_rollout_of_invalid_input_exits_1(tmp_path) -> None:
     result = kplan("rollout", str(tmp_path))
     assert result.code == 1
     assert "bad.yaml:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_wiring_json_is_the_diff_section_with_its_findings() -> None:
+    result = kplan("wiring", BOUTIQUE, "--snapshot", PROD, "-o", "json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    plan = whole_plan()
+    assert document["wiring"] == plan["wiring"]
+    rules = {finding["rule"] for finding in document["findings"]}
+    assert "kind-not-recorded" not in rules  # a change-plan finding, not a wiring one
+    assert "overlapping-selectors" in rules  # the recorded canary fights over the pods
+    services = {s["service"]: s for s in document["wiring"]["services"]}
+    assert len(services["default/productcatalogservice"]["endpoints"]) == 2
+
+
+def test_service_cidr_picks_planned_cluster_ips() -> None:
+    result = kplan(
+        "wiring", BOUTIQUE, "--snapshot", PROD, "--service-cidr", "10.56.0.0/20", "-o", "json"
+    )
+    services = {s["service"]: s for s in json.loads(result.stdout)["wiring"]["services"]}
+    assert services["default/adservice"]["clusterIP"].startswith("10.56.")
+    bad = kplan("wiring", BOUTIQUE, "--service-cidr", "10.500.0.0/12")
+    assert bad.code == 3 and "--service-cidr" in bad.stderr
+
+
+def test_rules_config_turns_a_rule_off(tmp_path) -> None:
+    config = tmp_path / ".kplan.yaml"
+    config.write_text("rules:\n  overlapping-selectors: off\n")
+    result = kplan("wiring", BOUTIQUE, "--snapshot", PROD, "--config", str(config), "-o", "json")
+    rules = {finding["rule"] for finding in json.loads(result.stdout)["findings"]}
+    assert "overlapping-selectors" not in rules
+
+
+def test_match_lists_input_recorded_and_planned_objects() -> None:
+    result = kplan("match", "-l", "app=adservice", BOUTIQUE, "--snapshot", PROD, "-o", "json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["selector"] == "app=adservice"
+    kinds = sorted(ref.split("/")[0] for ref in document["matches"])
+    assert kinds == ["Deployment", "Pod", "Service"]  # the Pod is planned: adservice is new
+
+
+def test_match_with_a_bad_selector_names_the_position() -> None:
+    result = kplan("match", "-l", "app in (a", BOUTIQUE)
+    assert result.code == 1
+    assert "at character" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_graph_formats() -> None:
+    dot = kplan("graph", BOUTIQUE, "--snapshot", PROD)
+    assert dot.code == 0 and dot.stdout.startswith("digraph")
+    document = json.loads(kplan("graph", BOUTIQUE, "-f", "json").stdout)
+    edges = {(e["from"], e["to"], e["kind"]) for e in document["edges"]}
+    assert any(
+        e[0] == "Service/default/adservice" and e[2] == "selects" and e[1].startswith("Pod/")
+        for e in edges
+    )
