@@ -15,6 +15,7 @@ from kplan.rules.config import (
     find_config,
     load_config,
     parse_config,
+    read_config,
 )
 from tests.plan.wiring.builders import service, wire
 
@@ -113,3 +114,16 @@ def test_plan_wiring_honours_the_annotation_on_the_object():
     svc.body["metadata"]["annotations"] = {"kplan.io/ignore": "service-selects-nothing"}
     _, findings = wire([svc], [])
     assert findings == []
+
+
+def test_the_readme_example_config_is_understood(tmp_path: Path):
+    from tests.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("```yaml\nrules:", 1)[1].split("```", 1)[0]
+    path = tmp_path / ".kplan.yaml"
+    path.write_text("rules:" + example)
+    config = read_config(path)
+    assert config.problems == ()
+    assert config.severities == {"pdb-blocks-eviction": "error", "service-cidr-mismatch": "off"}
+    assert "kind-not-recorded" in config.ignore

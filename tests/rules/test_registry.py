@@ -61,3 +61,13 @@ def test_rule_finding_uses_the_default_severity_unless_told():
     assert rule is not None
     assert rule.finding("Deployment/a/b", "m").severity == "error"
     assert rule.finding("Deployment/a/b", "m", severity="warning").severity == "warning"
+
+
+def test_readme_lists_every_rule_with_its_severity() -> None:
+    """The README's rules table is the documentation of each rule id."""
+    from kplan.rules import rules_table
+    from tests.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    for rule in rules_table():
+        assert f"| `{rule['id']}` | {rule['severity']} | {rule['summary']} |" in readme
