@@ -146,7 +146,12 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
 
 
 def build(
-    inputs: PlanInputs, *, prune_selector: Selector | None = None, show_all: bool = False
+    inputs: PlanInputs,
+    *,
+    prune_selector: Selector | None = None,
+    show_all: bool = False,
+    scheduler_config: dict[str, Any] | None = None,
+    explain: bool = False,
 ) -> Plan:
     """Load everything and run the plan stages."""
     from kplan.plan.plan import PlanOptions, build_plan
@@ -160,6 +165,8 @@ def build(
         show_all=show_all,
         service_cidr=inputs.service_cidr,
         rules_config=read.config,
+        scheduler_config=scheduler_config,
+        explain=explain,
     )
     return build_plan(read.manifests, read.snapshot, options, read.crds)
 
@@ -408,3 +415,79 @@ def _report_load_problems(read: Loaded) -> None:
         where = ":".join(str(p) for p in (problem.source, problem.line, problem.column) if p)
         click.echo(f"{where}: error: {problem.message}", err=True)
     raise SystemExit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@cli.command()
+@plan_inputs
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Per pod and node: the filter that rejected it, or every plugin's score and total.",
+)
+@click.option(
+    "--scheduler-config",
+    "scheduler_config_path",
+    default=None,
+    metavar="FILE",
+    help="A KubeSchedulerConfiguration (profiles, plugins, weights) as kube-scheduler reads it.",
+)
+@_output_option("text", "json")
+def schedule(
+    inputs: PlanInputs, explain: bool, scheduler_config_path: str | None, output: str
+) -> None:
+    """Where every pod the plan creates lands, by kube-scheduler's filters, scores and
+    weights for the selected version; pods that fit nowhere get kube-scheduler's
+    FailedScheduling message. Needs a snapshot with Nodes.
+
+    Models (README): every node is scored, ties go to the node whose name sorts first, pods
+    are placed one at a time (priority, then input order, then replica), each placed pod
+    counts for the next. Exit 0, or 1 when the input or the scheduler config is invalid.
+    """
+    config = _scheduler_config(scheduler_config_path, inputs)
+    plan = build(inputs, scheduler_config=config, explain=explain)
+    scheduling = plan.scheduling if plan.scheduling is not None else {"placements": []}
+    if output == "json":
+        print_section(plan, "scheduling", scheduling)
+    elif plan.scheduling is None:
+        click.echo("No Nodes recorded: give a snapshot with Nodes (kplan snapshot records them).")
+    elif explain:
+        from rich.console import Console
+
+        from kplan.report.schedule_text import render_placements
+
+        render_placements(scheduling["placements"], Console(file=sys.stdout, width=260))
+    else:
+        from kplan.report.plan_text import scheduling_section
+
+        lines = scheduling_section(plan) or [[("No new pods to place.", "")]]
+        sys.stdout.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+    finish(plan)
+
+
+def _scheduler_config(path: str | None, inputs: PlanInputs) -> dict[str, Any] | None:
+    """The KubeSchedulerConfiguration file as data, checked the way kube-scheduler checks
+    it at start-up (an unknown plugin or profile is refused): exit 1 when it is not valid."""
+    if path is None:
+        return None
+    from kplan.load import MissingPath, load_paths
+    from kplan.plan.scheduling import ProfileError, profile_from_config
+
+    try:
+        loaded = load_paths([path])
+    except MissingPath as error:
+        raise click.UsageError(str(error)) from None
+    configs = [r.body for r in loaded.resources if r.kind == "KubeSchedulerConfiguration"]
+    problem = None
+    for found in loaded.problems:
+        problem = f"{found.source}:{found.line}:{found.column}: {found.message}"
+    if problem is None and len(configs) != 1:
+        problem = f"{path}: expected one KubeSchedulerConfiguration, found {len(configs)}"
+    if problem is None:
+        try:
+            profile_from_config(configs[0], resolve_version(inputs.kubernetes_version))
+        except ProfileError as error:
+            problem = f"{path}: {error}"
+    if problem is not None:
+        click.echo(f"kplan: scheduler config: {problem}", err=True)
+        raise SystemExit(EXIT_PROBLEMS)
+    return configs[0]

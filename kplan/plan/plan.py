@@ -7,7 +7,7 @@ not hide the rest of the plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,9 @@ class PlanOptions:
     show_all: bool = False
     service_cidr: str = "10.96.0.0/12"
     rules_config: RulesConfig | None = None
+    # A KubeSchedulerConfiguration (as kube-scheduler reads it) and per-node score detail.
+    scheduler_config: Mapping[str, Any] | None = None
+    explain: bool = False
 
 
 def build_plan(
@@ -78,21 +81,26 @@ def build_plan(
     from kplan.plan.rollouts import plan_rollouts
 
     plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version)
-    plan.wiring, wiring_findings = _wiring(planned, snapshot, changes, scopes, options)
+    plan.scheduling, plan.wiring, wiring_findings = _cluster_sections(
+        planned, snapshot, changes, scopes, options
+    )
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
     return plan
 
 
-def _wiring(
+def _cluster_sections(
     planned: list[Resource],
     snapshot: Snapshot | None,
     changes: list[Change],
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
-) -> tuple[dict[str, Any], list[Finding]]:
-    """The wiring section over the cluster after the plan. Workloads the plan leaves alone
-    keep their recorded pods; the others get their planned pods."""
-    from kplan.plan.wiring.stage import run_wiring
+) -> tuple[dict[str, Any] | None, dict[str, Any], list[Finding]]:
+    """Scheduling, then wiring, over the cluster after the plan. Workloads the plan leaves
+    alone keep their recorded pods; the others get planned pods, placed by the scheduler
+    (so that wiring sees where they run)."""
+    from kplan.plan.placement import plan_scheduling
+    from kplan.plan.wiring import plan_wiring
+    from kplan.plan.wiring.stage import wiring_inputs
 
     change_options = ChangeOptions(
         kubernetes_version=options.kubernetes_version,
@@ -105,16 +113,43 @@ def _wiring(
         for identity in (object_id(resource, change_options) for resource in planned)
         if identity not in changed
     }
-    return run_wiring(
+    objects, pods = wiring_inputs(
         planned,
         snapshot,
         namespace=options.namespace,
         kubernetes_version=options.kubernetes_version,
         crd_scopes=scopes,
         unchanged=unchanged,
+    )
+    # The contract's order: priority (the scheduler's queue), then input order, then replica.
+    rank = {
+        object_id(resource, change_options).ref(): index for index, resource in enumerate(planned)
+    }
+    pods = sorted(
+        pods,
+        key=lambda pod: (
+            pod.planned,
+            rank.get(pod.owner or f"Pod/{pod.ref}", len(rank)) if pod.planned else 0,
+            pod.replica if pod.planned else 0,
+        ),
+    )
+    scheduling = plan_scheduling(
+        objects,
+        pods,
+        snapshot,
+        kubernetes_version=options.kubernetes_version,
+        config=options.scheduler_config,
+        explain=options.explain,
+    )
+    wiring, findings = plan_wiring(
+        objects,
+        pods,
         service_cidr=options.service_cidr,
+        recorded_kinds=snapshot.recorded_kinds if snapshot is not None else None,
+        recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
         config=options.rules_config,
     )
+    return scheduling, wiring, findings
 
 
 def _suppressed(

@@ -99,3 +99,59 @@ def test_graph_formats() -> None:
         e[0] == "Service/default/adservice" and e[2] == "selects" and e[1].startswith("Pod/")
         for e in edges
     )
+
+
+def test_schedule_json_is_the_diff_section() -> None:
+    result = kplan("schedule", BOUTIQUE, "--snapshot", PROD, "-o", "json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["scheduling"] == whole_plan()["scheduling"]
+
+
+def test_schedule_explain_and_a_scheduler_config(tmp_path) -> None:
+    """A KubeSchedulerConfiguration that weighs NodeResourcesFit 10 changes every total."""
+    explained = json.loads(
+        kplan("schedule", BOUTIQUE, "--snapshot", PROD, "--explain", "-o", "json").stdout
+    )
+    first = explained["scheduling"]["placements"][0]
+    node_scores = first["scores"][first["node"]]
+    config = tmp_path / "scheduler.yaml"
+    config.write_text(
+        "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    multiPoint:\n"
+        "      enabled:\n      - name: NodeResourcesFit\n        weight: 10\n"
+    )
+    weighted = json.loads(
+        kplan(
+            "schedule",
+            BOUTIQUE,
+            "--snapshot",
+            PROD,
+            "--explain",
+            "-o",
+            "json",
+            "--scheduler-config",
+            str(config),
+        ).stdout
+    )["scheduling"]["placements"][0]
+    again = weighted["scores"][first["node"]]
+    fit = node_scores["NodeResourcesFit"]
+    assert again["total"] == node_scores["total"] + 9 * fit
+    text = kplan("schedule", BOUTIQUE, "--snapshot", PROD, "--explain").stdout
+    assert "NodeResourcesBalancedAllocation" in text and "node(s) were unschedulable" in text
+
+
+def test_an_invalid_scheduler_config_exits_1(tmp_path) -> None:
+    config = tmp_path / "scheduler.yaml"
+    config.write_text(
+        "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+        "profiles:\n- schedulerName: default-scheduler\n  plugins:\n    score:\n"
+        "      enabled:\n      - name: NoSuchPlugin\n"
+    )
+    result = kplan("schedule", BOUTIQUE, "--snapshot", PROD, "--scheduler-config", str(config))
+    assert result.code == 1 and "NoSuchPlugin" in result.stderr
+
+
+def test_schedule_without_nodes_says_so() -> None:
+    result = kplan("schedule", BOUTIQUE)
+    assert result.code == 0 and "No Nodes recorded" in result.stdout

@@ -124,3 +124,22 @@ def test_rollouts_for_the_changed_images_and_none_for_replica_changes() -> None:
     assert "Deployment/default/recommendationservice" not in rollouts  # nothing changes
     steps = rollouts["Deployment/default/cartservice"]["steps"]
     assert [(s["new"], s["old"]) for s in steps] == [(1, 1), (1, 0)]
+
+
+def test_new_pods_are_placed_as_the_free_capacity_allows() -> None:
+    """The snapshot's README: by resources only g8vj can take adservice (200m/180Mi), and
+    adservice and loadgenerator together do not fit there; loadgenerator stays Pending with
+    kube-scheduler's message (the cordoned node counted as unschedulable)."""
+    placements = {p["owner"]: p for p in (plan().scheduling or {})["placements"]}
+    assert placements["Deployment/default/adservice"]["node"].endswith("-g8vj")
+    pending = placements["Deployment/default/loadgenerator"]
+    assert pending["node"] is None
+    assert pending["message"].startswith("0/6 nodes are available: ")
+    assert "1 node(s) were unschedulable" in pending["message"]
+    assert [p["owner"].split("/")[-1] for p in plan().scheduling["placements"]] == [
+        "frontend",
+        "adservice",
+        "cartservice",
+        "loadgenerator",
+        "checkoutservice",
+    ]  # input order: the manifests list frontend first

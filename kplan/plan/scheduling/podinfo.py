@@ -1,0 +1,346 @@
+"""What the scheduler reads from a pod, computed once per pod template.
+
+kube-scheduler keeps a framework.PodInfo per pod (parsed affinity terms) and recomputes the
+rest (requests, ports, tolerations) in each plugin's PreFilter. The replicas of one workload
+share namespace, labels and spec, so kplan computes all of it once per distinct
+(namespace, labels, spec) as a `PodTemplate`, and each `PodInfo` only adds identity, priority
+and placement. Affinity terms follow framework/types.go newAffinityTerm: a nil labelSelector
+selects nothing, no `namespaces` and no `namespaceSelector` means the pod's own namespace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kplan.k8s.labels import Selector
+from kplan.plan.pod_model import PodView
+from kplan.plan.scheduling.matching import Matcher, compile_selector, parse_label_selector
+from kplan.plan.scheduling.profile import Features
+from kplan.plan.scheduling.resources import (
+    CPU,
+    DEFAULT_MEMORY_REQUEST,
+    DEFAULT_MILLI_CPU_REQUEST,
+    MEMORY,
+    Requests,
+    pod_requests,
+)
+
+__all__ = [
+    "AffinityTerm",
+    "PodInfo",
+    "PodTemplate",
+    "TemplateFactory",
+    "WeightedTerm",
+    "normalized_image_name",
+]
+
+NON_MISSING = {CPU: DEFAULT_MILLI_CPU_REQUEST, MEMORY: DEFAULT_MEMORY_REQUEST}
+
+
+def _map(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def normalized_image_name(name: str) -> str:
+    """imagelocality normalizedImageName: append `:latest` unless the name has a tag (a `:`
+    after the last `/`); digests keep their `@sha256:` so they count as tagged."""
+    if name.rfind(":") <= name.rfind("/"):
+        return name + ":latest"
+    return name
+
+
+@dataclass(frozen=True, eq=False)
+class AffinityTerm:
+    """framework.AffinityTerm: namespaces, selector, topologyKey, namespaceSelector."""
+
+    namespaces: frozenset[str]
+    selector: Selector
+    topology_key: str
+    namespace_selector: Selector
+    match: Matcher = field(repr=False)
+    namespace_match: Matcher = field(repr=False)
+
+    def matches(
+        self, namespace: str, labels: Mapping[str, Any], namespace_labels: Mapping[str, Any]
+    ) -> bool:
+        """AffinityTerm.Matches(pod, nsLabels)."""
+        if namespace in self.namespaces or self.namespace_match(namespace_labels):
+            return self.match(labels)
+        return False
+
+    def merged(self, all_namespaces: Mapping[str, Mapping[str, Any]]) -> AffinityTerm:
+        """mergeAffinityTermNamespacesIfNotEmpty: a non-empty namespaceSelector is replaced by
+        the names of the namespaces it selects now (the incoming pod's own terms)."""
+        if self.namespace_selector.empty:
+            return self
+        selected = {name for name, labels in all_namespaces.items() if self.namespace_match(labels)}
+        nothing = Selector(nothing=True)
+        return AffinityTerm(
+            self.namespaces | selected,
+            self.selector,
+            self.topology_key,
+            nothing,
+            self.match,
+            compile_selector(nothing),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class WeightedTerm:
+    weight: int
+    term: AffinityTerm
+
+
+def _affinity_term(
+    namespace: str, term: Mapping[str, Any], labels: Mapping[str, str], merge_label_keys: bool
+) -> AffinityTerm:
+    raw_selector = term.get("labelSelector")
+    selector_source = raw_selector
+    if merge_label_keys and raw_selector is not None:
+        selector_source = _merge_label_keys(raw_selector, term, labels)
+    selector = parse_label_selector(selector_source)
+    raw_namespaces = [str(n) for n in _list(term.get("namespaces"))]
+    ns_selector_raw = term.get("namespaceSelector")
+    if not raw_namespaces and ns_selector_raw is None:
+        namespaces = frozenset({namespace})
+    else:
+        namespaces = frozenset(raw_namespaces)
+    ns_selector = parse_label_selector(ns_selector_raw)
+    return AffinityTerm(
+        namespaces,
+        selector,
+        str(term.get("topologyKey") or ""),
+        ns_selector,
+        compile_selector(selector),
+        compile_selector(ns_selector),
+    )
+
+
+def _merge_label_keys(
+    selector: object, term: Mapping[str, Any], labels: Mapping[str, str]
+) -> object:
+    """matchLabelKeys/mismatchLabelKeys (KEP-3633): the API server adds `key In (value)` and
+    `key NotIn (value)` for the pod's own label values when it creates the pod."""
+    keys = [k for k in _list(term.get("matchLabelKeys")) if k in labels]
+    mismatch = [k for k in _list(term.get("mismatchLabelKeys")) if k in labels]
+    if not keys and not mismatch or not isinstance(selector, Mapping):
+        return selector
+    merged = dict(selector)
+    expressions = list(_list(merged.get("matchExpressions")))
+    for key in keys:
+        expressions.append({"key": key, "operator": "In", "values": [labels[key]]})
+    for key in mismatch:
+        expressions.append({"key": key, "operator": "NotIn", "values": [labels[key]]})
+    merged["matchExpressions"] = expressions
+    return merged
+
+
+@dataclass(eq=False)
+class PodTemplate:
+    """Everything the plugins read from a pod except its identity and placement."""
+
+    namespace: str
+    labels: dict[str, str]
+    spec: dict[str, Any]
+    requests: Requests
+    non_zero_cpu: int
+    non_zero_memory: int
+    # requests per resource name as LeastAllocated (non-missing defaults) and
+    # BalancedAllocation (actual requests) see them
+    score_requests: dict[str, int]
+    plain_requests: dict[str, int]
+    host_ports: tuple[tuple[str, str, int], ...]
+    tolerations: list[dict[str, Any]]
+    node_selector: dict[str, Any]
+    node_affinity: dict[str, Any]
+    required_affinity: list[AffinityTerm]
+    required_anti_affinity: list[AffinityTerm]
+    preferred_affinity: list[WeightedTerm]
+    preferred_anti_affinity: list[WeightedTerm]
+    has_pod_affinity: bool
+    spread_constraints: list[dict[str, Any]]
+    images: tuple[str, ...]
+    image_count: int
+    volumes: list[dict[str, Any]]
+    key: int = 0
+
+
+@dataclass(eq=False)
+class PodInfo:
+    """One pod: its template plus identity, priority and (when placed) its node index."""
+
+    view: PodView
+    template: PodTemplate
+    priority: int
+    preempt_never: bool = False
+    node: int = -1
+    # stands in for status.startTime (preemption prefers to evict the newest pods)
+    start_order: int = 0
+    # a pod being deleted (deletionTimestamp) still holds resources but does not count for
+    # spreading; PodView has no such field yet, a caller may set `terminating` on it
+    terminating: bool = False
+
+    def __post_init__(self) -> None:
+        self.terminating = bool(
+            getattr(self.view, "terminating", False)
+            or getattr(self.view, "deletion_timestamp", None)
+        )
+
+    @property
+    def namespace(self) -> str:
+        return self.template.namespace
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.template.labels
+
+    @property
+    def ref(self) -> str:
+        return self.view.ref
+
+
+class TemplateFactory:
+    """Builds PodTemplates and shares them between pods with equal namespace, labels, spec.
+
+    Replicas usually share one spec object (found by identity); otherwise the spec's
+    canonical JSON finds an equal one."""
+
+    def __init__(self, features: Features) -> None:
+        self.features = features
+        self._by_identity: dict[tuple[Any, ...], tuple[dict[str, Any], PodTemplate]] = {}
+        self._by_content: dict[tuple[Any, ...], PodTemplate] = {}
+        self._count = 0
+
+    def template(self, view: PodView) -> PodTemplate:
+        labels = dict(view.labels or {})
+        spec = view.spec if isinstance(view.spec, dict) else {}
+        identity = (view.namespace, tuple(sorted(labels.items())), view.owner)
+        known = self._by_identity.get((*identity, id(spec)))
+        if known is not None and known[0] is spec:
+            return known[1]
+        content = (*identity, json.dumps(spec, sort_keys=True, default=str))
+        built = self._by_content.get(content)
+        if built is None:
+            built = self._build(view.namespace, labels, spec)
+            self._count += 1
+            built.key = self._count
+            self._by_content[content] = built
+        # keep the spec referenced so that its id is not reused while cached
+        self._by_identity[(*identity, id(spec))] = (spec, built)
+        return built
+
+    def _build(self, namespace: str, labels: dict[str, str], spec: dict[str, Any]) -> PodTemplate:
+        features = self.features
+        plain = pod_requests(
+            spec, sidecars=features.sidecars, pod_level=features.pod_level_resources
+        )
+        non_zero = pod_requests(
+            spec,
+            non_missing=NON_MISSING,
+            sidecars=features.sidecars,
+            pod_level=features.pod_level_resources,
+        )
+        affinity = _map(spec.get("affinity"))
+        pod_affinity = affinity.get("podAffinity")
+        pod_anti = affinity.get("podAntiAffinity")
+        merge = features.match_label_keys_affinity
+        required = [
+            _affinity_term(namespace, t, labels, merge)
+            for t in _list(_map(pod_affinity).get("requiredDuringSchedulingIgnoredDuringExecution"))
+            if isinstance(t, Mapping)
+        ]
+        required_anti = [
+            _affinity_term(namespace, t, labels, merge)
+            for t in _list(_map(pod_anti).get("requiredDuringSchedulingIgnoredDuringExecution"))
+            if isinstance(t, Mapping)
+        ]
+        preferred = _weighted(namespace, _map(pod_affinity), labels, merge)
+        preferred_anti = _weighted(namespace, _map(pod_anti), labels, merge)
+        init = [c for c in _list(spec.get("initContainers")) if isinstance(c, Mapping)]
+        containers = [c for c in _list(spec.get("containers")) if isinstance(c, Mapping)]
+        image_sources = (init if features.image_locality_init_containers else []) + containers
+        images = tuple(normalized_image_name(str(c.get("image") or "")) for c in image_sources)
+        return PodTemplate(
+            namespace=namespace,
+            labels=labels,
+            spec=spec,
+            requests=Requests.from_list(plain),
+            non_zero_cpu=non_zero.get(CPU, 0),
+            non_zero_memory=non_zero.get(MEMORY, 0),
+            score_requests=non_zero,
+            plain_requests=plain,
+            host_ports=_host_ports(spec, features.sidecars),
+            tolerations=[dict(t) for t in _list(spec.get("tolerations")) if isinstance(t, Mapping)],
+            node_selector=_map(spec.get("nodeSelector")),
+            node_affinity=_map(affinity.get("nodeAffinity")),
+            required_affinity=required,
+            required_anti_affinity=required_anti,
+            preferred_affinity=preferred,
+            preferred_anti_affinity=preferred_anti,
+            has_pod_affinity=pod_affinity is not None or pod_anti is not None,
+            spread_constraints=[
+                dict(c)
+                for c in _list(spec.get("topologySpreadConstraints"))
+                if isinstance(c, Mapping)
+            ],
+            images=images,
+            image_count=len(images),
+            volumes=[dict(v) for v in _list(spec.get("volumes")) if isinstance(v, Mapping)],
+        )
+
+
+def _weighted(
+    namespace: str, section: Mapping[str, Any], labels: Mapping[str, str], merge: bool
+) -> list[WeightedTerm]:
+    terms: list[WeightedTerm] = []
+    for item in _list(section.get("preferredDuringSchedulingIgnoredDuringExecution")):
+        if not isinstance(item, Mapping):
+            continue
+        term = item.get("podAffinityTerm")
+        if not isinstance(term, Mapping):
+            continue
+        weight = item.get("weight")
+        terms.append(
+            WeightedTerm(
+                int(weight) if isinstance(weight, int) else 0,
+                _affinity_term(namespace, term, labels, merge),
+            )
+        )
+    return terms
+
+
+def _host_ports(spec: Mapping[str, Any], sidecars: bool) -> tuple[tuple[str, str, int], ...]:
+    """schedutil.GetHostPorts: ports with a hostPort of the containers and of the sidecar
+    (restartable) init containers, as (hostIP, protocol, hostPort) with the HostPortInfo
+    sanitising (empty IP is 0.0.0.0, empty protocol TCP). A hostNetwork pod's ports default
+    their hostPort to the containerPort."""
+    host_network = spec.get("hostNetwork") is True
+    sources: list[Mapping[str, Any]] = []
+    if sidecars:
+        sources.extend(
+            c
+            for c in _list(spec.get("initContainers"))
+            if isinstance(c, Mapping) and c.get("restartPolicy") == "Always"
+        )
+    sources.extend(c for c in _list(spec.get("containers")) if isinstance(c, Mapping))
+    ports: list[tuple[str, str, int]] = []
+    for container in sources:
+        for port in _list(container.get("ports")):
+            if not isinstance(port, Mapping):
+                continue
+            host_port = port.get("hostPort")
+            if host_port is None and host_network:
+                host_port = port.get("containerPort")
+            if not isinstance(host_port, int) or isinstance(host_port, bool) or host_port <= 0:
+                continue
+            ip = str(port.get("hostIP") or "0.0.0.0")
+            protocol = str(port.get("protocol") or "TCP")
+            ports.append((ip, protocol, host_port))
+    return tuple(ports)

@@ -1,0 +1,220 @@
+"""Resource arithmetic the scheduler uses: quantities as int64 units, what a pod requests.
+
+k8s.io/component-helpers resource/helpers.go PodRequests decides what a pod asks for:
+containers add up, an init container runs alone (plus the restartable "sidecar" init
+containers started before it), sidecars add to the running total, pod-level requests
+(PodLevelResources) replace the cpu/memory sums and `spec.overhead` is added on top.
+NodeResourcesFit filters on exactly that; LeastAllocated scores on the same sum computed with
+`NonMissingContainerRequests` (a container without a cpu/memory request counts 100m/200Mi,
+pkg/scheduler/util DefaultMilliCPURequest/DefaultMemoryRequest) so that request-less pods do
+not all pile onto one node.
+
+Quantities become ints as resource.Quantity MilliValue()/Value() do: rounded up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from kplan.k8s.quantity import QuantityError, parse_quantity
+from kplan.k8s.validation import is_qualified_name
+
+__all__ = [
+    "CPU",
+    "DEFAULT_MEMORY_REQUEST",
+    "DEFAULT_MILLI_CPU_REQUEST",
+    "EPHEMERAL_STORAGE",
+    "MEMORY",
+    "PODS",
+    "Requests",
+    "is_extended_resource_name",
+    "is_scalar_resource_name",
+    "pod_requests",
+    "quantity_milli",
+    "quantity_value",
+]
+
+CPU = "cpu"
+MEMORY = "memory"
+EPHEMERAL_STORAGE = "ephemeral-storage"
+PODS = "pods"
+DEFAULT_MILLI_CPU_REQUEST = 100
+DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
+_REQUESTS_PREFIX = "requests."
+_NATIVE_PREFIX = "kubernetes.io/"
+_POD_LEVEL_RESOURCES = (CPU, MEMORY)
+
+
+def quantity_value(value: object) -> int:
+    """Quantity.Value(): the integer value, rounded up; 0 for what does not parse."""
+    number = _decimal(value)
+    return int(math.ceil(number)) if number is not None else 0
+
+
+def quantity_milli(value: object) -> int:
+    """Quantity.MilliValue(): thousandths, rounded up; 0 for what does not parse."""
+    number = _decimal(value)
+    return int(math.ceil(number * 1000)) if number is not None else 0
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return parse_quantity(value)
+    except (QuantityError, TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def is_extended_resource_name(name: str) -> bool:
+    """v1helper.IsExtendedResourceName: domain-prefixed, not kubernetes.io, not `requests.`."""
+    if "/" not in name or _NATIVE_PREFIX in name or name.startswith(_REQUESTS_PREFIX):
+        return False
+    return not is_qualified_name(_REQUESTS_PREFIX + name)
+
+
+def is_scalar_resource_name(name: str) -> bool:
+    """v1helper.IsScalarResourceName: extended, hugepages-*, kubernetes.io/-prefixed native and
+    attachable-volumes-* resources; the scheduler tracks these as plain integers."""
+    return (
+        is_extended_resource_name(name)
+        or name.startswith("hugepages-")
+        or _NATIVE_PREFIX in name
+        or name.startswith("attachable-volumes-")
+    )
+
+
+class Requests:
+    """A framework.Resource: cpu in millicores, the rest in units, scalar resources by name."""
+
+    __slots__ = ("milli_cpu", "memory", "ephemeral_storage", "scalar")
+
+    def __init__(
+        self,
+        milli_cpu: int = 0,
+        memory: int = 0,
+        ephemeral_storage: int = 0,
+        scalar: dict[str, int] | None = None,
+    ) -> None:
+        self.milli_cpu = milli_cpu
+        self.memory = memory
+        self.ephemeral_storage = ephemeral_storage
+        self.scalar = scalar if scalar is not None else {}
+
+    @classmethod
+    def from_list(cls, resources: Mapping[str, int]) -> Requests:
+        """SetMaxResource on an empty Resource: known names only, scalar entries only above 0."""
+        result = cls()
+        for name, amount in resources.items():
+            if name == CPU:
+                result.milli_cpu = amount
+            elif name == MEMORY:
+                result.memory = amount
+            elif name == EPHEMERAL_STORAGE:
+                result.ephemeral_storage = amount
+            elif is_scalar_resource_name(name) and amount > 0:
+                result.scalar[name] = amount
+        return result
+
+    def is_zero(self) -> bool:
+        """Nothing requested: NodeResourcesFit then only checks the pod count."""
+        return not (self.milli_cpu or self.memory or self.ephemeral_storage or self.scalar)
+
+    def __repr__(self) -> str:
+        return (
+            f"Requests(cpu={self.milli_cpu}m, memory={self.memory}, "
+            f"ephemeral={self.ephemeral_storage}, scalar={self.scalar})"
+        )
+
+
+def _amount(name: str, value: object) -> int:
+    return quantity_milli(value) if name == CPU else quantity_value(value)
+
+
+def _container_requests(container: Mapping[str, Any]) -> dict[str, int]:
+    """A container's requests, with API defaulting replayed: a resource that has a limit and
+    no request requests its limit (SetDefaults_Pod)."""
+    resources = container.get("resources")
+    if not isinstance(resources, Mapping):
+        return {}
+    requests = resources.get("requests")
+    limits = resources.get("limits")
+    result: dict[str, int] = {}
+    if isinstance(limits, Mapping):
+        for name, value in limits.items():
+            result[str(name)] = _amount(str(name), value)
+    if isinstance(requests, Mapping):
+        for name, value in requests.items():
+            result[str(name)] = _amount(str(name), value)
+    return result
+
+
+def _add(into: dict[str, int], other: Mapping[str, int]) -> None:
+    for name, amount in other.items():
+        into[name] = into.get(name, 0) + amount
+
+
+def _max(into: dict[str, int], other: Mapping[str, int]) -> None:
+    for name, amount in other.items():
+        if name not in into or amount > into[name]:
+            into[name] = amount
+
+
+def _with_defaults(requests: dict[str, int], defaults: Mapping[str, int] | None) -> dict[str, int]:
+    if not defaults:
+        return requests
+    result = dict(requests)
+    for name, amount in defaults.items():
+        if name not in requests:
+            result[name] = amount
+    return result
+
+
+def _list(value: object) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, Mapping)]
+
+
+def pod_requests(
+    spec: Mapping[str, Any],
+    *,
+    non_missing: Mapping[str, int] | None = None,
+    sidecars: bool = True,
+    pod_level: bool = True,
+) -> dict[str, int]:
+    """resourcehelper.PodRequests as a {resource: int64} map.
+
+    `non_missing` is PodResourcesOptions.NonMissingContainerRequests; `sidecars` whether
+    `restartPolicy: Always` init containers are sidecars (SidecarContainers, on since 1.29;
+    before, the API server drops the field); `pod_level` whether `spec.resources.requests`
+    replaces the container sums for cpu and memory (PodLevelResources, on since 1.34).
+    """
+    total: dict[str, int] = {}
+    for container in _list(spec.get("containers")):
+        _add(total, _with_defaults(_container_requests(container), non_missing))
+    sidecar_total: dict[str, int] = {}
+    init_max: dict[str, int] = {}
+    for container in _list(spec.get("initContainers")):
+        requests = _with_defaults(_container_requests(container), non_missing)
+        if sidecars and container.get("restartPolicy") == "Always":
+            _add(total, requests)
+            _add(sidecar_total, requests)
+            _max(init_max, sidecar_total)
+        else:
+            running = dict(requests)
+            _add(running, sidecar_total)
+            _max(init_max, running)
+    _max(total, init_max)
+    if pod_level:
+        level = spec.get("resources")
+        level_requests = level.get("requests") if isinstance(level, Mapping) else None
+        if isinstance(level_requests, Mapping) and level_requests:
+            for name, value in level_requests.items():
+                if name in _POD_LEVEL_RESOURCES:
+                    total[str(name)] = _amount(str(name), value)
+    overhead = spec.get("overhead")
+    if isinstance(overhead, Mapping):
+        _add(total, {str(name): _amount(str(name), value) for name, value in overhead.items()})
+    return total
