@@ -41,13 +41,16 @@ def plan_rollouts(
     ]
     if not workloads:
         return []
-    replicasets = _bodies(snapshot, "apps", "ReplicaSet")
-    pods = _bodies(snapshot, "", "Pod")
-    revisions = _bodies(snapshot, "apps", "ControllerRevision")
-    pdbs = _bodies(snapshot, "policy", "PodDisruptionBudget")
+    # A workload only owns and is guarded by objects of its own namespace: indexing by
+    # namespace keeps a plan of thousands of workloads linear.
+    replicasets = _by_namespace(snapshot, "apps", "ReplicaSet")
+    pods = _by_namespace(snapshot, "", "Pod")
+    revisions = _by_namespace(snapshot, "apps", "ControllerRevision")
+    pdbs = _by_namespace(snapshot, "policy", "PodDisruptionBudget")
     result = []
     for change in workloads:
         assert change.after is not None
+        namespace = change.object.namespace
         recorded = snapshot.get(change.object) if snapshot is not None else None
         if change.action == UPDATE and recorded is not None:
             desired, live = change.after, recorded.body
@@ -56,20 +59,24 @@ def plan_rollouts(
         rollout = plan_rollout(
             desired,
             live,
-            replicasets,
-            pods,
+            replicasets.get(namespace, []),
+            pods.get(namespace, []),
             kubernetes_version=kubernetes_version,
-            controller_revisions=revisions,
+            controller_revisions=revisions.get(namespace, []),
             eligible_nodes=eligible_nodes(desired) if eligible_nodes is not None else None,
             fits=(lambda n, body=desired: fits(body, n)) if fits is not None else None,
-            pdbs=pdbs,
+            pdbs=pdbs.get(namespace, []),
         )
         if rollout is not None:
             result.append(rollout)
     return result
 
 
-def _bodies(snapshot: Snapshot | None, group: str, kind: str) -> list[dict[str, Any]]:
-    if snapshot is None:
-        return []
-    return [resource.body for resource in snapshot.of_kind(group, kind)]
+def _by_namespace(
+    snapshot: Snapshot | None, group: str, kind: str
+) -> dict[str, list[dict[str, Any]]]:
+    index: dict[str, list[dict[str, Any]]] = {}
+    if snapshot is not None:
+        for resource in snapshot.of_kind(group, kind):
+            index.setdefault(resource.namespace or "", []).append(resource.body)
+    return index
