@@ -634,3 +634,39 @@ def recorded_pods(snapshot_pods: Iterable[Any], replicasets: Iterable[Any] = ())
             pod.replica = counters.get(pod.owner, 0)
             counters[pod.owner] = pod.replica + 1
     return pods
+
+
+# Template labels the API server or controllers add, which a manifest does not carry.
+_CONTROLLER_LABELS = (
+    "pod-template-hash",
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+    "job-name",
+    "batch.kubernetes.io/job-name",
+)
+
+
+def keeps_recorded_pods(
+    kind: str, desired: Mapping[str, Any], recorded: Mapping[str, Any], version: str | None
+) -> bool:
+    """The desired workload keeps the recorded pods: same defaulted pod template (ignoring the
+    labels controllers add) and same replica count; its controller then has nothing to do."""
+    from kplan.k8s.defaults import apply_defaults
+
+    def template(body: Mapping[str, Any]) -> object:
+        body = dict(body)
+        body["apiVersion"] = {"ReplicationController": "v1", "Job": "batch/v1"}.get(kind, "apps/v1")
+        defaulted = apply_defaults(body, version or NEWEST)
+        found = _mapping(_mapping(defaulted.get("spec")).get("template"))
+        labels = dict(_mapping(_mapping(found.get("metadata")).get("labels")))
+        for key in _CONTROLLER_LABELS:
+            labels.pop(key, None)
+        metadata = {k: v for k, v in _mapping(found.get("metadata")).items() if k != "labels"}
+        metadata.pop("creationTimestamp", None)
+        return json.dumps([labels, metadata, found.get("spec")], sort_keys=True)
+
+    if kind != "DaemonSet" and workload_replicas(kind, desired) != workload_replicas(
+        kind, recorded
+    ):
+        return False
+    return template(desired) == template(recorded)

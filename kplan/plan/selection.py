@@ -219,69 +219,20 @@ def cluster_view(
     run them on.
     """
     from kplan.k8s.scope import crd_scope
-    from kplan.plan.pods import (
-        daemonset_should_run_on,
-        expand_workload,
-        recorded_pods,
-    )
-    from kplan.plan.wiring.objects import final_state
+    from kplan.plan.wiring.stage import wiring_inputs
 
     recorded = list(snapshot.objects) if snapshot is not None else []
     scopes = dict(
         scope for scope in (crd_scope(r.body) for r in [*recorded, *resources]) if scope is not None
     )
-    objects = final_state(
-        resources, recorded, default_namespace=default_namespace, crd_scopes=scopes
+    objects, pods = wiring_inputs(
+        resources,
+        snapshot,
+        namespace=default_namespace,
+        kubernetes_version=kubernetes_version,
+        crd_scopes=scopes,
     )
-    nodes = [r.body for r in recorded if r.kind == "Node" and r.api_version == "v1"]
-    recorded_pod_list = recorded_pods(
-        [r for r in recorded if r.kind == "Pod" and r.api_version == "v1"],
-        [r for r in recorded if r.kind == "ReplicaSet"],
-    )
-    replaced: set[str] = set()
-    planned: list[PodView] = []
-    for item in objects:
-        if not item.planned or item.kind == "CronJob":
-            continue
-        if item.kind == "Pod":
-            replaced.add(item.ref)
-            planned.extend(
-                expand_workload(
-                    item.body, item.namespace, location=item.location,
-                    kubernetes_version=kubernetes_version,
-                )
-            )  # fmt: skip
-            continue
-        if item.kind not in ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet",
-                             "DaemonSet", "Job"):  # fmt: skip
-            continue
-        if item.recorded_body is not None and _same_pods(
-            item.kind, item.body, item.recorded_body, kubernetes_version
-        ):
-            continue
-        replaced.add(item.ref)
-        eligible = None
-        if item.kind == "DaemonSet":
-            eligible = [
-                node
-                for node in nodes
-                if daemonset_should_run_on(item.body, node, kubernetes_version=kubernetes_version)
-            ]
-        planned.extend(
-            expand_workload(
-                item.body,
-                item.namespace,
-                location=item.location,
-                nodes=eligible,
-                kubernetes_version=kubernetes_version,
-            )
-        )
-    kept = [
-        pod
-        for pod in recorded_pod_list
-        if pod.owner not in replaced and f"Pod/{pod.namespace}/{pod.name}" not in replaced
-    ]
-    pods = sorted(kept + planned, key=lambda pod: (pod.namespace, pod.name))
+    pods = sorted(pods, key=lambda pod: (pod.namespace, pod.name))
     # Pods are represented by their PodViews only.
     objects = [item for item in objects if not (item.kind == "Pod" and item.group == "")]
     return sorted(objects, key=lambda item: item.ref), pods
@@ -321,43 +272,6 @@ def snapshot_coverage(snapshot: Snapshot | None) -> Callable[[str], bool]:
         return snapshot.covers(ObjectId(group, kind, namespace, name))
 
     return covers
-
-
-# Template labels the API server or controllers add, which a manifest does not carry.
-_CONTROLLER_LABELS = (
-    "pod-template-hash",
-    "controller-uid",
-    "batch.kubernetes.io/controller-uid",
-    "job-name",
-    "batch.kubernetes.io/job-name",
-)
-
-
-def _same_pods(
-    kind: str, desired: Mapping[str, Any], recorded: Mapping[str, Any], version: str | None
-) -> bool:
-    """The desired workload keeps the recorded pods: same defaulted pod template (ignoring the
-    labels controllers add) and same replica count."""
-    from kplan.k8s.defaults import apply_defaults
-    from kplan.plan.pods import NEWEST, workload_replicas
-
-    def template(body: Mapping[str, Any]) -> object:
-        body = dict(body)
-        body["apiVersion"] = {"ReplicationController": "v1", "Job": "batch/v1"}.get(kind, "apps/v1")
-        defaulted = apply_defaults(body, version or NEWEST)
-        found = _mapping(_mapping(defaulted.get("spec")).get("template"))
-        labels = dict(_mapping(_mapping(found.get("metadata")).get("labels")))
-        for key in _CONTROLLER_LABELS:
-            labels.pop(key, None)
-        metadata = {k: v for k, v in _mapping(found.get("metadata")).items() if k != "labels"}
-        metadata.pop("creationTimestamp", None)
-        return json.dumps([labels, metadata, found.get("spec")], sort_keys=True)
-
-    if kind != "DaemonSet" and workload_replicas(kind, desired) != workload_replicas(
-        kind, recorded
-    ):
-        return False
-    return template(desired) == template(recorded)
 
 
 # -- the relation graph --------------------------------------------------------------------------

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.plan.model import Finding
 from kplan.plan.pod_model import PodView
-from kplan.plan.pods import WORKLOAD_KINDS, daemonset_should_run_on, expand_workload, recorded_pods
+from kplan.plan.pods import (
+    WORKLOAD_KINDS,
+    daemonset_should_run_on,
+    expand_workload,
+    keeps_recorded_pods,
+    recorded_pods,
+)
 from kplan.plan.wiring import DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, plan_wiring
 from kplan.plan.wiring.objects import WiredObject, final_state
 from kplan.resource import Resource
@@ -51,6 +57,10 @@ def wiring_inputs(
         if not obj.planned or obj.kind not in WORKLOAD_KINDS or obj.ref in unchanged:
             continue
         if obj.group not in ("", "apps", "batch"):
+            continue
+        if obj.recorded_body is not None and keeps_recorded_pods(
+            obj.kind, obj.body, obj.recorded_body, kubernetes_version
+        ):
             continue
         replaced.add(obj.ref)
         chosen_nodes: list[Any] | None = None
