@@ -195,6 +195,16 @@ def bench_diff(quick: bool) -> None:
     )
 
 
+def bench_sections(quick: bool) -> None:
+    """(f) wiring and (g) scheduling, each its own script (they print their own lines)."""
+    for script, quick_args in (
+        ("bench_wiring.py", ["--quick"]),
+        ("bench_schedule.py", ["--nodes", "1000", "--pods", "2000", "--anti-pods", "500"]),
+    ):
+        print(f"-- {script}", flush=True)
+        subprocess.run([sys.executable, str(HERE / script), *(quick_args if quick else [])])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 objects instead of 20,000")
@@ -216,6 +226,7 @@ def main() -> None:
     bench_small_file(5 if arguments.quick else 15)
     bench_bundle(3 if arguments.quick else 5)
     bench_diff(arguments.quick)
+    bench_sections(arguments.quick)
 
 
 if __name__ == "__main__":
