@@ -152,9 +152,10 @@ def build(
     show_all: bool = False,
     scheduler_config: dict[str, Any] | None = None,
     explain: bool = False,
+    sections: frozenset[str] | None = None,
 ) -> Plan:
-    """Load everything and run the plan stages."""
-    from kplan.plan.plan import PlanOptions, build_plan
+    """Load everything and run the plan stages (all sections unless `sections` says)."""
+    from kplan.plan.plan import ALL_SECTIONS, PlanOptions, build_plan
 
     read = load_inputs(inputs)
     options = PlanOptions(
@@ -167,6 +168,7 @@ def build(
         rules_config=read.config,
         scheduler_config=scheduler_config,
         explain=explain,
+        sections=sections if sections is not None else ALL_SECTIONS,
     )
     return build_plan(read.manifests, read.snapshot, options, read.crds)
 
@@ -272,7 +274,7 @@ def rollout(inputs: PlanInputs, output: str) -> None:
     Models (README): one step is one controller sync; pods created in a step are ready at
     the next. Exit 0, or 1 when the input is invalid.
     """
-    plan = build(inputs)
+    plan = build(inputs, sections=frozenset({"rollouts"}))
     rollouts = plan.rollouts or []
     if output == "json":
         print_section(plan, "rollouts", rollouts)
@@ -301,7 +303,7 @@ def wiring(inputs: PlanInputs, output: str) -> None:
     from kplan.report.plan_json import _finding
     from kplan.report.plan_text import findings_section, wiring_section
 
-    plan = build(inputs)
+    plan = build(inputs, sections=frozenset({"wiring"}))
     plan.findings = [finding for finding in plan.findings if _is_wiring_rule(finding.rule)]
     if output == "json":
         from kplan.report.json_out import layout
@@ -444,7 +446,9 @@ def schedule(
     counts for the next. Exit 0, or 1 when the input or the scheduler config is invalid.
     """
     config = _scheduler_config(scheduler_config_path, inputs)
-    plan = build(inputs, scheduler_config=config, explain=explain)
+    plan = build(
+        inputs, scheduler_config=config, explain=explain, sections=frozenset({"scheduling"})
+    )
     scheduling = plan.scheduling if plan.scheduling is not None else {"placements": []}
     if output == "json":
         print_section(plan, "scheduling", scheduling)

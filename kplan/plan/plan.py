@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from kplan.snapshot.load import Snapshot
 
 
+SCHEDULING, WIRING, ROLLOUTS = "scheduling", "wiring", "rollouts"
+ALL_SECTIONS = frozenset({SCHEDULING, WIRING, ROLLOUTS})
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     kubernetes_version: str
@@ -36,6 +40,8 @@ class PlanOptions:
     # A KubeSchedulerConfiguration (as kube-scheduler reads it) and per-node score detail.
     scheduler_config: Mapping[str, Any] | None = None
     explain: bool = False
+    # The sections to compute: `diff` wants them all, a section command only its own.
+    sections: frozenset[str] = ALL_SECTIONS
 
 
 def build_plan(
@@ -80,10 +86,13 @@ def build_plan(
     plan.findings.extend(findings)
     from kplan.plan.rollouts import plan_rollouts
 
-    plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version)
-    plan.scheduling, plan.wiring, wiring_findings = _cluster_sections(
-        planned, snapshot, changes, scopes, options
-    )
+    if ROLLOUTS in options.sections:
+        plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version)
+    wiring_findings: list[Finding] = []
+    if options.sections & {SCHEDULING, WIRING}:
+        plan.scheduling, plan.wiring, wiring_findings = _cluster_sections(
+            planned, snapshot, changes, scopes, options
+        )
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
     return plan
 
@@ -94,7 +103,7 @@ def _cluster_sections(
     changes: list[Change],
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
-) -> tuple[dict[str, Any] | None, dict[str, Any], list[Finding]]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[Finding]]:
     """Scheduling, then wiring, over the cluster after the plan. Workloads the plan leaves
     alone keep their recorded pods; the others get planned pods, placed by the scheduler
     (so that wiring sees where they run)."""
@@ -133,14 +142,18 @@ def _cluster_sections(
             pod.replica if pod.planned else 0,
         ),
     )
-    scheduling = plan_scheduling(
-        objects,
-        pods,
-        snapshot,
-        kubernetes_version=options.kubernetes_version,
-        config=options.scheduler_config,
-        explain=options.explain,
-    )
+    scheduling = None
+    if SCHEDULING in options.sections:
+        scheduling = plan_scheduling(
+            objects,
+            pods,
+            snapshot,
+            kubernetes_version=options.kubernetes_version,
+            config=options.scheduler_config,
+            explain=options.explain,
+        )
+    if WIRING not in options.sections:
+        return scheduling, None, []
     wiring, findings = plan_wiring(
         objects,
         pods,
