@@ -152,6 +152,7 @@ def build(
     show_all: bool = False,
     scheduler_config: dict[str, Any] | None = None,
     explain: bool = False,
+    capacity: bool = False,
     sections: frozenset[str] | None = None,
 ) -> Plan:
     """Load everything and run the plan stages (all sections unless `sections` says)."""
@@ -168,6 +169,7 @@ def build(
         rules_config=read.config,
         scheduler_config=scheduler_config,
         explain=explain,
+        capacity=capacity,
         sections=sections if sections is not None else ALL_SECTIONS,
     )
     return build_plan(read.manifests, read.snapshot, options, read.crds)
@@ -204,9 +206,15 @@ def _output_option(*formats: str) -> Callable[[Callable[..., Any]], Callable[...
     is_flag=True,
     help="Exit 0 when nothing changes, 2 when something does, 1 on invalid input.",
 )
+@click.option(
+    "--capacity",
+    is_flag=True,
+    help="Also say how many more replicas of each planned workload would fit.",
+)
 @_output_option("text", "json", "sarif", "junit", "github")
 def diff(
     inputs: PlanInputs,
+    capacity: bool,
     prune: bool,
     selector: str | None,
     show_all: bool,
@@ -230,7 +238,7 @@ def diff(
         prune_selector = parse_selector(selector) if selector else None
     except SelectorSyntaxError as error:
         raise click.BadParameter(str(error), param_hint="-l") from None
-    plan = build(inputs, prune_selector=prune_selector, show_all=show_all)
+    plan = build(inputs, prune_selector=prune_selector, show_all=show_all, capacity=capacity)
     render_plan(plan, output, sys.stdout, verbose=verbose)
     sys.stdout.flush()
     if plan.failed:
@@ -433,9 +441,18 @@ def _report_load_problems(read: Loaded) -> None:
     metavar="FILE",
     help="A KubeSchedulerConfiguration (profiles, plugins, weights) as kube-scheduler reads it.",
 )
+@click.option(
+    "--capacity",
+    is_flag=True,
+    help="Also say how many more replicas of each planned workload would fit.",
+)
 @_output_option("text", "json")
 def schedule(
-    inputs: PlanInputs, explain: bool, scheduler_config_path: str | None, output: str
+    inputs: PlanInputs,
+    explain: bool,
+    scheduler_config_path: str | None,
+    capacity: bool,
+    output: str,
 ) -> None:
     """Where every pod the plan creates lands, by kube-scheduler's filters, scores and
     weights for the selected version; pods that fit nowhere get kube-scheduler's
@@ -447,7 +464,11 @@ def schedule(
     """
     config = _scheduler_config(scheduler_config_path, inputs)
     plan = build(
-        inputs, scheduler_config=config, explain=explain, sections=frozenset({"scheduling"})
+        inputs,
+        scheduler_config=config,
+        explain=explain,
+        capacity=capacity,
+        sections=frozenset({"scheduling"}),
     )
     scheduling = plan.scheduling if plan.scheduling is not None else {"placements": []}
     if output == "json":

@@ -32,33 +32,123 @@ def plan_scheduling(
     kubernetes_version: str,
     config: Mapping[str, Any] | None = None,
     explain: bool = False,
+    capacity: bool = False,
 ) -> dict[str, Any] | None:
-    """The section (`{"placements": [...]}`), or None when no Nodes were recorded."""
+    """The section (`{"placements": [...]}`, with `capacity` when asked), or None when no
+    Nodes were recorded."""
     if snapshot is None or not snapshot.is_recorded("", "Node"):
         return None
     from kplan.plan.scheduling import schedule
 
+    new = [pod for pod in pods if pod.planned]
+    existing = [pod for pod in pods if not pod.planned]
+    cluster = _cluster_options(objects, snapshot, kubernetes_version, config)
+    result = schedule(new, existing, cluster.pop("nodes"), explain=explain, **cluster)
+    section: dict[str, Any] = {"placements": result.placements}
+    if capacity:
+        section["capacity"] = workload_capacity(objects, pods, snapshot, kubernetes_version, config)
+    return section
+
+
+def _cluster_options(
+    objects: Sequence[WiredObject],
+    snapshot: Snapshot,
+    kubernetes_version: str,
+    config: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """What the scheduler reads of the cluster after the plan, as schedule()'s arguments."""
+
     def bodies(group: str, kind: str) -> list[dict[str, Any]]:
         return [o.body for o in objects if o.kind == kind and o.group == group]
 
-    new = [pod for pod in pods if pod.planned]
-    existing = [pod for pod in pods if not pod.planned]
-    result = schedule(
-        new,
-        existing,
-        bodies("", "Node"),
-        kubernetes_version=kubernetes_version,
-        priority_classes=bodies("scheduling.k8s.io", "PriorityClass"),
-        pvcs=bodies("", "PersistentVolumeClaim"),
-        pvs=bodies("", "PersistentVolume"),
-        storage_classes=bodies("storage.k8s.io", "StorageClass"),
-        namespaces=bodies("", "Namespace"),
-        config=config,
-        explain=explain,
-        default_spread_selectors=_spread_selectors(objects),
-        volumes_recorded=snapshot.is_recorded("", "PersistentVolumeClaim"),
-    )
-    return {"placements": result.placements}
+    return {
+        "nodes": bodies("", "Node"),
+        "kubernetes_version": kubernetes_version,
+        "priority_classes": bodies("scheduling.k8s.io", "PriorityClass"),
+        "pvcs": bodies("", "PersistentVolumeClaim"),
+        "pvs": bodies("", "PersistentVolume"),
+        "storage_classes": bodies("storage.k8s.io", "StorageClass"),
+        "namespaces": bodies("", "Namespace"),
+        "config": config,
+        "default_spread_selectors": _spread_selectors(objects),
+        "volumes_recorded": snapshot.is_recorded("", "PersistentVolumeClaim"),
+    }
+
+
+def workload_capacity(
+    objects: Sequence[WiredObject],
+    pods: Sequence[PodView],
+    snapshot: Snapshot,
+    kubernetes_version: str,
+    config: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """cluster-capacity's question per planned workload: how many more replicas of its pod
+    would fit once the plan is applied (every placed pod counted, no preemption)."""
+    from kplan.plan.scheduling import capacity
+
+    placed = [pod for pod in pods if not pod.planned or pod.node is not None]
+    cluster = _cluster_options(objects, snapshot, kubernetes_version, config)
+    nodes = cluster.pop("nodes")
+    result = []
+    seen: set[str] = set()
+    for pod in pods:
+        if not pod.planned or pod.owner is None or pod.owner in seen:
+            continue
+        seen.add(pod.owner)
+        more = capacity(pod, placed, nodes, limit=CAPACITY_LIMIT, **cluster)
+        result.append({"workload": pod.owner, "more_replicas": more})
+    return sorted(result, key=lambda entry: entry["workload"])
+
+
+# Counting stops here: "at least 1000 more" answers the question without a long simulation.
+CAPACITY_LIMIT = 1000
+
+
+def surge_check(
+    objects: Sequence[WiredObject],
+    pods: Sequence[PodView],
+    snapshot: Snapshot | None,
+    kubernetes_version: str,
+    config: Mapping[str, Any] | None = None,
+) -> Any:
+    """`fits(workload_body, n)` for the rollouts: can n surge pods of the workload's new
+    template be placed while its old pods still run (the peak of a rolling update)? The
+    cluster is the plan's, with the workload's recorded pods back in place of its planned
+    ones. None without recorded Nodes."""
+    if snapshot is None or not snapshot.is_recorded("", "Node"):
+        return None
+    from kplan.plan.pods import expand_workload, recorded_pods
+    from kplan.plan.scheduling import capacity
+
+    cluster = _cluster_options(objects, snapshot, kubernetes_version, config)
+    nodes = cluster.pop("nodes")
+    old = recorded_pods(snapshot.of_kind("", "Pod"), snapshot.of_kind("apps", "ReplicaSet"))
+
+    def fits(body: dict[str, Any], count: int) -> bool:
+        metadata = body.get("metadata") or {}
+        namespace = str(metadata.get("namespace") or "default")
+        owner = f"{body.get('kind')}/{namespace}/{metadata.get('name')}"
+        if len(fits.checked) >= SURGE_CHECKS:  # type: ignore[attr-defined]
+            fits.unchecked.append(owner)  # type: ignore[attr-defined]
+            return True
+        fits.checked.append(owner)  # type: ignore[attr-defined]
+        template = expand_workload(body, namespace, kubernetes_version=kubernetes_version)
+        if not template:
+            return True
+        running = [
+            pod for pod in pods if pod.owner != owner and (not pod.planned or pod.node is not None)
+        ]
+        running += [pod for pod in old if pod.owner == owner]
+        return capacity(template[0], running, nodes, limit=count, **cluster) >= count
+
+    fits.checked = []  # type: ignore[attr-defined]
+    fits.unchecked = []  # type: ignore[attr-defined]
+    return fits
+
+
+# Each surge check simulates the whole cluster once; past this many in one plan the rest are
+# assumed to fit and say so (a plan of hundreds of rollouts would otherwise take minutes).
+SURGE_CHECKS = 50
 
 
 def _spread_selectors(objects: Sequence[WiredObject]) -> Any:

@@ -40,6 +40,7 @@ class PlanOptions:
     # A KubeSchedulerConfiguration (as kube-scheduler reads it) and per-node score detail.
     scheduler_config: Mapping[str, Any] | None = None
     explain: bool = False
+    capacity: bool = False  # how many more replicas of each planned workload would fit
     # The sections to compute: `diff` wants them all, a section command only its own.
     sections: frozenset[str] = ALL_SECTIONS
 
@@ -86,13 +87,14 @@ def build_plan(
     plan.findings.extend(findings)
     from kplan.plan.rollouts import plan_rollouts
 
-    if ROLLOUTS in options.sections:
-        plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version)
     wiring_findings: list[Finding] = []
-    if options.sections & {SCHEDULING, WIRING}:
-        plan.scheduling, plan.wiring, wiring_findings = _cluster_sections(
+    fits = None
+    if options.sections & ALL_SECTIONS:
+        plan.scheduling, plan.wiring, wiring_findings, fits = _cluster_sections(
             planned, snapshot, changes, scopes, options
         )
+    if ROLLOUTS in options.sections:
+        plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version, fits=fits)
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
     return plan
 
@@ -103,11 +105,12 @@ def _cluster_sections(
     changes: list[Change],
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[Finding]]:
-    """Scheduling, then wiring, over the cluster after the plan. Workloads the plan leaves
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[Finding], Any]:
+    """Scheduling, then wiring, over the cluster after the plan, and the surge check the
+    rollouts use (it needs the same cluster). Workloads the plan leaves
     alone keep their recorded pods; the others get planned pods, placed by the scheduler
     (so that wiring sees where they run)."""
-    from kplan.plan.placement import plan_scheduling
+    from kplan.plan.placement import plan_scheduling, surge_check
     from kplan.plan.wiring import plan_wiring
     from kplan.plan.wiring.stage import wiring_inputs
 
@@ -151,9 +154,15 @@ def _cluster_sections(
             kubernetes_version=options.kubernetes_version,
             config=options.scheduler_config,
             explain=options.explain,
+            capacity=options.capacity,
+        )
+    fits = None
+    if ROLLOUTS in options.sections:
+        fits = surge_check(
+            objects, pods, snapshot, options.kubernetes_version, options.scheduler_config
         )
     if WIRING not in options.sections:
-        return scheduling, None, []
+        return scheduling, None, [], fits
     wiring, findings = plan_wiring(
         objects,
         pods,
@@ -162,7 +171,7 @@ def _cluster_sections(
         recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
         config=options.rules_config,
     )
-    return scheduling, wiring, findings
+    return scheduling, wiring, findings, fits
 
 
 def _suppressed(

@@ -68,6 +68,11 @@ def plan_rollouts(
             pdbs=pdbs.get(namespace, []),
         )
         if rollout is not None:
+            if rollout["workload"] in getattr(fits, "unchecked", ()):
+                rollout.setdefault("notes", []).append(
+                    "whether the surge pods fit at the peak was not checked (too many "
+                    "rollouts in one plan); assumed to fit"
+                )
             result.append(rollout)
     return result
 

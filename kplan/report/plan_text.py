@@ -321,6 +321,9 @@ def scheduling_section(plan: Plan) -> list[Line]:
             lines.append([(f"  {pod} -> ", ""), (f"pending: {message}", "red")])
         else:
             lines.append([(f"  {pod} -> {node}", "")])
+    for entry in (plan.scheduling or {}).get("capacity") or []:
+        more = entry.get("more_replicas")
+        lines.append([(f"  capacity: {entry.get('workload')}: {more} more replicas fit", "dim")])
     return lines
 
 

@@ -155,3 +155,16 @@ def test_an_invalid_scheduler_config_exits_1(tmp_path) -> None:
 def test_schedule_without_nodes_says_so() -> None:
     result = kplan("schedule", BOUTIQUE)
     assert result.code == 0 and "No Nodes recorded" in result.stdout
+
+
+def test_capacity_says_how_many_more_replicas_fit() -> None:
+    """cluster-capacity's question, after the plan: adservice took the only node with room
+    for it (the snapshot README's free-capacity table), so no second replica fits."""
+    result = kplan("schedule", BOUTIQUE, "--snapshot", PROD, "--capacity", "-o", "json")
+    capacity = {
+        c["workload"]: c["more_replicas"]
+        for c in json.loads(result.stdout)["scheduling"]["capacity"]
+    }
+    assert capacity["Deployment/default/adservice"] == 0
+    assert capacity["Deployment/default/loadgenerator"] == 0  # it is Pending already
+    assert list(capacity) == sorted(capacity)

@@ -143,3 +143,31 @@ def test_new_pods_are_placed_as_the_free_capacity_allows() -> None:
         "loadgenerator",
         "checkoutservice",
     ]  # input order: the manifests list frontend first
+
+
+def test_a_surge_pod_that_fits_nowhere_stalls_the_rollout(tmp_path) -> None:
+    """maxUnavailable 0 (25% of 1 rounds down) keeps the old cartservice pod until a new one is
+    available; a new template asking for 1800m CPU fits on no node of the cluster, so the
+    rollout stalls after its first step (issue: stalls from the scheduling simulation)."""
+    text = (MANIFESTS / "kubernetes-manifests.yaml").read_text()
+    documents = [
+        d for d in text.split("\n---\n") if "name: cartservice\n" in d and "kind: Deployment" in d
+    ]
+    (document,) = documents
+    hungry = document.replace("cpu: 200m", "cpu: 1800m").replace("cpu: 300m", "cpu: 1800m")
+    assert hungry != document
+    path = tmp_path / "cart.yaml"
+    path.write_text(hungry)
+    result = build_plan(
+        load_paths([str(path)]),
+        load_snapshot([str(SNAPSHOT)]),
+        PlanOptions(kubernetes_version="1.31", capacity=True),
+    )
+    assert result.input_errors == []
+    (rollout,) = result.rollouts or []
+    assert rollout["stall"]["step"] == 1 and "fit" in rollout["stall"]["reason"], rollout
+    assert [(s["new"], s["old"]) for s in rollout["steps"]] == [(1, 1)]  # the surge pod waits
+    (placement,) = (result.scheduling or {})["placements"]
+    assert placement["node"] is None and "Insufficient cpu" in placement["message"]
+    (capacity,) = result.scheduling["capacity"]
+    assert capacity == {"workload": "Deployment/default/cartservice", "more_replicas": 0}

@@ -111,31 +111,39 @@ class AffinityTracker:
     # -- maintenance -----------------------------------------------------------------------
 
     def build(self) -> None:
+        """The counts from the placed pods: those the template's own terms may match, and
+        those whose terms may match the template (pods with terms naming its namespace or
+        with a namespaceSelector); no other pod contributes anything."""
         cluster = self.cluster
+        terms = self.terms
         seen: dict[int, PodInfo] = {}
-        for term in self.terms.required[:1] + self.terms.required_anti:
+        own = terms.required[:1] + terms.required_anti
+        if self.score_enabled:
+            own = own + [w.term for w in terms.preferred] + [w.term for w in terms.preferred_anti]
+        for term in own:
             spaces = None if not term.namespace_selector.nothing else sorted(term.namespaces)
             for pod in cluster.candidates(spaces, equality_pairs(term.selector)):
                 seen[id(pod)] = pod
-        for pod in cluster.anti_affinity_pods.values():
-            seen[id(pod)] = pod
-        if self.score_enabled:
-            if self.has_preferred:
-                for _node, pod in cluster.all_pods():
-                    seen[id(pod)] = pod
-            else:
-                for pod in cluster.affinity_pods.values():
-                    seen[id(pod)] = pod
+        for bucket in cluster.term_candidates(self.template.namespace):
+            seen.update(bucket)
+        apply = self._apply
         for pod in seen.values():
             if pod.node >= 0:
-                self.on_event(pod.node, pod, 1)
+                apply(pod.node, pod, 1)
         self._relayout()
 
     def on_event(self, index: int, pod: PodInfo, delta: int) -> None:
+        if self._apply(index, pod, delta):
+            self._relayout()
+
+    def _apply(self, index: int, pod: PodInfo, delta: int) -> bool:
+        """Count one pod added (+1) or removed (-1) on a node; True when a topology key is
+        new to the existing-anti-affinity or score counts (the layout grows)."""
         labels = self.cluster.nodes[index].labels
         other = pod.template
         namespace, pod_labels = other.namespace, other.labels
         terms = self.terms
+        grew = False
         if terms.required and matches_all(terms.required, namespace, pod_labels):
             self.match_all[index] = self.match_all.get(index, 0) + delta
             present = False
@@ -145,27 +153,33 @@ class AffinityTracker:
                     _bump(self.affinity, key, labels[key], delta * self.affinity_multiplicity[key])
             if present:
                 self.affinity_total += delta
-        for j, term in enumerate(terms.required_anti):
-            if term.matches(namespace, pod_labels, _NO_LABELS):
-                nodes = self.anti_nodes[j]
-                nodes[index] = nodes.get(index, 0) + delta
-                if term.topology_key in labels:
-                    value = labels[term.topology_key]
-                    self.anti[j][value] = self.anti[j].get(value, 0) + delta
-        incoming = self.template
-        for term in other.required_anti_affinity:
-            key = term.topology_key
-            if key in labels and term.matches(
-                incoming.namespace, incoming.labels, self.namespace_labels
-            ):
-                _bump(self.existing_nodes, key, index, delta)
-                _bump(self.existing, key, labels[key], delta)
+        if terms.required_anti:
+            for j, term in enumerate(terms.required_anti):
+                if term.matches(namespace, pod_labels, _NO_LABELS):
+                    nodes = self.anti_nodes[j]
+                    nodes[index] = nodes.get(index, 0) + delta
+                    if term.topology_key in labels:
+                        value = labels[term.topology_key]
+                        self.anti[j][value] = self.anti[j].get(value, 0) + delta
+        if other.required_anti_affinity:
+            incoming = self.template
+            for term in other.required_anti_affinity:
+                key = term.topology_key
+                if key in labels and term.matches(
+                    incoming.namespace, incoming.labels, self.namespace_labels
+                ):
+                    if key not in self.existing_nodes:
+                        grew = True
+                    _bump(self.existing_nodes, key, index, delta)
+                    _bump(self.existing, key, labels[key], delta)
         if self.score_enabled and labels and (self.has_preferred or other.has_pod_affinity):
             for key, weight in self._score_terms(other, labels):
                 self.incidences += delta
+                if key not in self.score_nodes:
+                    grew = True
                 _bump(self.score_nodes, key, index, delta * weight)
                 _bump(self.scores, key, labels[key], delta * weight)
-        self._relayout()
+        return grew
 
     def _score_terms(self, other: PodTemplate, labels: Mapping[str, Any]) -> list[tuple[str, int]]:
         """processExistingPod's matching terms as (topology key, signed weight)."""

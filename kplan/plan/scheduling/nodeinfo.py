@@ -212,6 +212,9 @@ class Cluster:
         self.priorities: dict[int, int] = {}
         self.affinity_pods: dict[int, PodInfo] = {}
         self.anti_affinity_pods: dict[int, PodInfo] = {}
+        # the pods with (anti-)affinity terms by the namespaces whose pods their terms can
+        # match (PodTemplate.term_namespaces; None: any namespace, by namespaceSelector)
+        self.term_pods: dict[str | None, dict[int, PodInfo]] = {}
         self.namespace_pods: dict[str, dict[int, PodInfo]] = {}
         self.label_index: dict[tuple[str, str, Any], dict[int, PodInfo]] = {}
         self.image_index: dict[str, list[int]] = {}
@@ -262,6 +265,8 @@ class Cluster:
             targets.append(self.affinity_pods)
         if template.required_anti_affinity:
             targets.append(self.anti_affinity_pods)
+        for space in template.term_namespaces:
+            targets.append(self.term_pods.setdefault(space, {}))
         for label, value in template.labels.items():
             try:
                 targets.append(self.label_index.setdefault((namespace, label, value), {}))
@@ -306,6 +311,16 @@ class Cluster:
             source = best if best is not None else self.namespace_pods.get(namespace, {})
             result.extend(source.values())
         return result
+
+    def term_candidates(self, namespace: str) -> list[dict[int, PodInfo]]:
+        """The pods (by id) whose (anti-)affinity terms may match a pod of `namespace`: a
+        superset of those with a term that does."""
+        found = []
+        for space in (namespace, None):
+            bucket = self.term_pods.get(space)
+            if bucket:
+                found.append(bucket)
+        return found
 
     def all_pods(self) -> Iterable[tuple[NodeInfo, PodInfo]]:
         for node in self.nodes:

@@ -170,6 +170,26 @@ class PodTemplate:
     image_count: int
     volumes: list[dict[str, Any]]
     key: int = 0
+    _term_namespaces: tuple[str | None, ...] | None = field(default=None, repr=False)
+
+    @property
+    def term_namespaces(self) -> tuple[str | None, ...]:
+        """The namespaces of the pods this pod's own (anti-)affinity terms can match, as an
+        existing pod: each term's `namespaces` (by default the pod's own), and None when a
+        term has a namespaceSelector (it may select any namespace). Empty without terms."""
+        found = self._term_namespaces
+        if found is None:
+            terms = [*self.required_affinity, *self.required_anti_affinity]
+            terms += [w.term for w in self.preferred_affinity + self.preferred_anti_affinity]
+            spaces: set[str | None] = set()
+            for term in terms:
+                spaces.update(term.namespaces)
+                if not term.namespace_selector.nothing:
+                    spaces.add(None)
+            found = self._term_namespaces = tuple(
+                sorted(spaces, key=lambda space: (space is not None, space or ""))
+            )
+        return found
 
 
 @dataclass(eq=False)
