@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kplan.plan.scheduling.framework import SKIP, CycleState
 from tests.plan.scheduling.helpers import Harness, make_node, make_pod, reasons
 
 SECURITYSCAN = {"service": "securityscan"}
@@ -208,44 +209,457 @@ def test_anti_affinity_spreads_by_hostname():
     assert reasons(got["n1"]) == [ANTI] and got["n2"] is None
 
 
-def test_preferred_affinity_scores():
-    """TestPreferredAffinity, plugins/interpodaffinity/scoring_test.go: "Affinity: pod that
-    matches topology key & pods in nodes will get high score comparing to others which
-    doesn't match either pods in nodes or in topology key" (100/0/0) and "All the nodes that
-    have the same topology key & label value with one of them has an existing pod that match
-    the affinity rules, have the same score" (100/100/0)."""
-    region_china = {"region": "China"}
-    region_india = {"region": "India"}
-    az1 = {"az": "az1"}
-    pod_label_a = {"security": "S1"}
-    preferred = [{"weight": 5, "podAffinityTerm": _term("security", "In", ["S1"], "region")}]
-    pod = make_pod("p", labels={"security": "S1"}, affinity=_affinity(preferred=preferred))
-    nodes = [
-        make_node("node1", labels=region_china),
-        make_node("node2", labels=region_india),
-        make_node("node3", labels=az1),
+RG_CHINA = {"region": "China"}
+RG_INDIA = {"region": "India"}
+AZ1 = {"az": "az1"}
+AZ2 = {"az": "az2"}
+RG_CHINA_AZ1 = {"region": "China", "az": "az1"}
+SEC_S1 = {"security": "S1"}
+SEC_S2 = {"security": "S2"}
+TEAM_NAMESPACES = [
+    {"metadata": {"name": "subteam1.team1", "labels": {"team": "team1"}}},
+    {"metadata": {"name": "subteam2.team1", "labels": {"team": "team1"}}},
+    {"metadata": {"name": "subteam1.team2", "labels": {"team": "team2"}}},
+    {"metadata": {"name": "subteam2.team2", "labels": {"team": "team2"}}},
+]
+
+
+def _weighted(weight, term):
+    return {"weight": weight, "podAffinityTerm": term}
+
+
+def _selector_term(expressions, topology, **extra):
+    term = {"labelSelector": {"matchExpressions": expressions}, "topologyKey": topology}
+    term.update(extra)
+    return term
+
+
+TEAM1_NAMESPACES = {
+    "namespaces": ["subteam2.team2"],
+    "namespaceSelector": {
+        "matchExpressions": [{"key": "team", "operator": "In", "values": ["team1"]}]
+    },
+}
+STAY_WITH_S1_IN_REGION = _affinity(
+    preferred=[_weighted(5, _term("security", "In", ["S1"], "region"))]
+)
+STAY_WITH_S2_IN_REGION = _affinity(
+    preferred=[_weighted(6, _term("security", "In", ["S2"], "region"))]
+)
+AFFINITY3 = _affinity(
+    preferred=[
+        _weighted(
+            8,
+            _selector_term(
+                [
+                    {"key": "security", "operator": "NotIn", "values": ["S1"]},
+                    {"key": "security", "operator": "In", "values": ["S2"]},
+                ],
+                "region",
+            ),
+        ),
+        _weighted(
+            2,
+            _selector_term(
+                [
+                    {"key": "security", "operator": "Exists"},
+                    {"key": "wrongkey", "operator": "DoesNotExist"},
+                ],
+                "region",
+            ),
+        ),
     ]
-    existing = [
-        make_pod("e1", labels=pod_label_a, node="node1"),
-        make_pod("e2", labels={"security": "S2"}, node="node2"),
-        make_pod("e3", labels={"security": "S2"}, node="node3"),
+)
+HARD_AFFINITY = _affinity(
+    [
+        _term("security", "In", ["S1", "value2"], "region"),
+        _selector_term(
+            [
+                {"key": "security", "operator": "Exists"},
+                {"key": "wrongkey", "operator": "DoesNotExist"},
+            ],
+            "region",
+        ),
     ]
-    assert Harness(nodes, existing).score("InterPodAffinity", pod) == {
-        "node1": 100,
-        "node2": 0,
-        "node3": 0,
-    }
-    nodes = [
-        make_node("node1", labels=region_china),
-        make_node("node2", labels=region_china),
-        make_node("node3", labels=region_india),
+)
+AWAY_FROM_S1_IN_AZ = _affinity(preferred_anti=[_weighted(5, _term("security", "In", ["S1"], "az"))])
+AWAY_FROM_S2_IN_AZ = _affinity(preferred_anti=[_weighted(5, _term("security", "In", ["S2"], "az"))])
+STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ = _affinity(
+    preferred=[_weighted(8, _term("security", "In", ["S1"], "region"))],
+    preferred_anti=[_weighted(5, _term("security", "In", ["S2"], "az"))],
+)
+AFFINITY_NAMESPACE_SELECTOR = _affinity(
+    preferred=[_weighted(5, _term("security", "In", ["S1"], "region", **TEAM1_NAMESPACES))]
+)
+ANTI_AFFINITY_NAMESPACE_SELECTOR = _affinity(
+    preferred_anti=[_weighted(5, _term("security", "In", ["S1"], "region", **TEAM1_NAMESPACES))]
+)
+
+
+def _p(node=None, labels=None, affinity=None, namespace="default"):
+    """A pod of the table: (node, labels, affinity, namespace)."""
+    return (node, labels or {}, affinity or {}, namespace)
+
+
+# (name, incoming pod, existing pods, nodes, ignorePreferredTermsOfExistingPods, want)
+PREFERRED = [
+    (
+        "all nodes are same priority as Affinity is nil",
+        _p(labels=SEC_S1),
+        [],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        "Skip",
+    ),
+    (
+        "Affinity: pod that matches topology key & pods in nodes will get high score comparing "
+        "to otherswhich doesn't match either pods in nodes or in topology key",
+        _p(labels=SEC_S1, affinity=STAY_WITH_S1_IN_REGION),
+        [_p("node1", SEC_S1), _p("node2", SEC_S2), _p("node3", SEC_S1)],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        {"node1": 100, "node2": 0, "node3": 0},
+    ),
+    (
+        "All the nodes that have the same topology key & label value with one of them has an "
+        "existing pod that match the affinity rules, have the same score",
+        _p(affinity=STAY_WITH_S1_IN_REGION),
+        [_p("node1", SEC_S1)],
+        {"node1": RG_CHINA, "node2": RG_CHINA_AZ1, "node3": RG_INDIA},
+        False,
+        {"node1": 100, "node2": 100, "node3": 0},
+    ),
+    (
+        "Affinity: nodes in one region has more matching pods comparing to other region, so the "
+        "region which has more matches will get high score",
+        _p(labels=SEC_S1, affinity=STAY_WITH_S2_IN_REGION),
+        [
+            _p("node1", SEC_S2),
+            _p("node1", SEC_S2),
+            _p("node2", SEC_S2),
+            _p("node3", SEC_S2),
+            _p("node4", SEC_S2),
+            _p("node5", SEC_S2),
+        ],
+        {
+            "node1": RG_CHINA,
+            "node2": RG_INDIA,
+            "node3": RG_CHINA,
+            "node4": RG_CHINA,
+            "node5": RG_INDIA,
+        },
+        False,
+        {"node1": 100, "node2": 0, "node3": 100, "node4": 100, "node5": 0},
+    ),
+    (
+        "Affinity: different Label operators and values for pod affinity scheduling preference, "
+        "including some match failures ",
+        _p(labels=SEC_S1, affinity=AFFINITY3),
+        [_p("node1", SEC_S1), _p("node2", SEC_S2), _p("node3", SEC_S1)],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        {"node1": 20, "node2": 100, "node3": 0},
+    ),
+    (
+        "Affinity symmetry: considered only the preferredDuringSchedulingIgnoredDuringExecution "
+        "in pod affinity symmetry",
+        _p(labels=SEC_S2),
+        [
+            _p("node1", SEC_S1, STAY_WITH_S1_IN_REGION),
+            _p("node2", SEC_S2, STAY_WITH_S2_IN_REGION),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        {"node1": 0, "node2": 100, "node3": 0},
+    ),
+    (
+        "Affinity symmetry with namespace selector",
+        _p(labels=SEC_S1, namespace="subteam1.team1"),
+        [
+            _p("node1", SEC_S1, AFFINITY_NAMESPACE_SELECTOR),
+            _p("node2", SEC_S2, STAY_WITH_S2_IN_REGION),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        {"node1": 100, "node2": 0, "node3": 0},
+    ),
+    (
+        "AntiAffinity symmetry with namespace selector",
+        _p(labels=SEC_S1, namespace="subteam1.team1"),
+        [
+            _p("node1", SEC_S1, ANTI_AFFINITY_NAMESPACE_SELECTOR),
+            _p("node2", SEC_S2, STAY_WITH_S2_IN_REGION),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        {"node1": 0, "node2": 100, "node3": 100},
+    ),
+    (
+        "Affinity symmetry: considered RequiredDuringSchedulingIgnoredDuringExecution in pod "
+        "affinity symmetry",
+        _p(labels=SEC_S1),
+        [_p("node1", SEC_S1, HARD_AFFINITY), _p("node2", SEC_S2, HARD_AFFINITY)],
+        {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1},
+        False,
+        {"node1": 100, "node2": 100, "node3": 0},
+    ),
+    (
+        "Anti Affinity: pod that does not match existing pods in node will get high score ",
+        _p(labels=SEC_S1, affinity=AWAY_FROM_S1_IN_AZ),
+        [_p("node1", SEC_S1), _p("node2", SEC_S2)],
+        {"node1": AZ1, "node2": RG_CHINA},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    (
+        "Anti Affinity: pod that does not match topology key & match the pods in nodes will get "
+        "higher score comparing to others ",
+        _p(labels=SEC_S1, affinity=AWAY_FROM_S1_IN_AZ),
+        [_p("node1", SEC_S1), _p("node2", SEC_S1)],
+        {"node1": AZ1, "node2": RG_CHINA},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    (
+        "Anti Affinity: one node has more matching pods comparing to other node, so the node "
+        "which has more unmatches will get high score",
+        _p(labels=SEC_S1, affinity=AWAY_FROM_S1_IN_AZ),
+        [_p("node1", SEC_S1), _p("node1", SEC_S1), _p("node2", SEC_S2)],
+        {"node1": AZ1, "node2": RG_INDIA},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    (
+        "Anti Affinity symmetry: the existing pods in node which has anti affinity match will "
+        "get high score",
+        _p(labels=SEC_S2),
+        [_p("node1", SEC_S1, AWAY_FROM_S2_IN_AZ), _p("node2", SEC_S2, AWAY_FROM_S1_IN_AZ)],
+        {"node1": AZ1, "node2": AZ2},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    (
+        "Affinity and Anti Affinity: considered only preferredDuringSchedulingIgnoredDuring"
+        "Execution in both pod affinity & anti affinity",
+        _p(labels=SEC_S1, affinity=STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ),
+        [_p("node1", SEC_S1), _p("node2", SEC_S1)],
+        {"node1": RG_CHINA, "node2": AZ1},
+        False,
+        {"node1": 100, "node2": 0},
+    ),
+    (
+        "Affinity and Anti Affinity: considering both affinity and anti-affinity, the pod to "
+        "schedule and existing pods have the same labels",
+        _p(labels=SEC_S1, affinity=STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ),
+        [
+            _p("node1", SEC_S1),
+            _p("node1", SEC_S1),
+            _p("node2", SEC_S1),
+            _p("node3", SEC_S1),
+            _p("node3", SEC_S1),
+            _p("node4", SEC_S1),
+            _p("node5", SEC_S1),
+        ],
+        {
+            "node1": RG_CHINA_AZ1,
+            "node2": RG_INDIA,
+            "node3": RG_CHINA,
+            "node4": RG_CHINA,
+            "node5": RG_INDIA,
+        },
+        False,
+        {"node1": 100, "node2": 0, "node3": 100, "node4": 100, "node5": 0},
+    ),
+    (
+        "Affinity and Anti Affinity and symmetry: considered only preferredDuringScheduling"
+        "IgnoredDuringExecution in both pod affinity & anti affinity & symmetry",
+        _p(labels=SEC_S1, affinity=STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ),
+        [
+            _p("node1", SEC_S1),
+            _p("node2", SEC_S2),
+            _p("node3", affinity=STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ),
+            _p("node4", affinity=AWAY_FROM_S1_IN_AZ),
+        ],
+        {"node1": RG_CHINA, "node2": AZ1, "node3": RG_INDIA, "node4": AZ2},
+        False,
+        {"node1": 100, "node2": 0, "node3": 100, "node4": 0},
+    ),
+    (
+        "Avoid panic when partial nodes in a topology don't have pods with affinity",
+        _p(labels=SEC_S1),
+        [_p("node1", SEC_S1), _p("node2", affinity=STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ)],
+        {"node1": RG_CHINA, "node2": RG_CHINA},
+        False,
+        {"node1": 0, "node2": 0},
+    ),
+    (
+        "Affinity with pods matching NamespaceSelector",
+        _p(labels=SEC_S1, affinity=AFFINITY_NAMESPACE_SELECTOR, namespace="subteam1.team1"),
+        [
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam1.team2"),
+            _p("node2", SEC_S1, namespace="subteam2.team1"),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA},
+        False,
+        {"node1": 100, "node2": 0},
+    ),
+    (
+        "Affinity with pods matching both NamespaceSelector and Namespaces fields",
+        _p(labels=SEC_S1, affinity=AFFINITY_NAMESPACE_SELECTOR, namespace="subteam1.team1"),
+        [
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam2.team2"),
+            _p("node2", SEC_S1, namespace="subteam2.team1"),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA},
+        False,
+        {"node1": 100, "node2": 0},
+    ),
+    (
+        # upstream reuses the name "Affinity with pods matching NamespaceSelector"
+        "AntiAffinity with pods matching NamespaceSelector",
+        _p(labels=SEC_S1, affinity=ANTI_AFFINITY_NAMESPACE_SELECTOR, namespace="subteam1.team1"),
+        [
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam1.team2"),
+            _p("node2", SEC_S1, namespace="subteam2.team1"),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    (
+        # upstream reuses "Affinity with pods matching both NamespaceSelector and Namespaces
+        # fields"
+        "AntiAffinity with pods matching both NamespaceSelector and Namespaces fields",
+        _p(labels=SEC_S1, affinity=ANTI_AFFINITY_NAMESPACE_SELECTOR, namespace="subteam1.team1"),
+        [
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam1.team1"),
+            _p("node1", SEC_S1, namespace="subteam2.team2"),
+            _p("node2", SEC_S1, namespace="subteam2.team1"),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    (
+        "Ignore preferred terms of existing pods",
+        _p(labels=SEC_S2),
+        [
+            _p("node1", SEC_S1, STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ),
+            _p("node2", SEC_S2, STAY_WITH_S2_IN_REGION),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA},
+        True,
+        "Skip",
+    ),
+    (
+        "Do not ignore preferred terms of existing pods",
+        _p(labels=SEC_S2),
+        [
+            _p("node1", SEC_S1, STAY_WITH_S1_IN_REGION_AWAY_FROM_S2_IN_AZ),
+            _p("node2", SEC_S2, STAY_WITH_S2_IN_REGION),
+        ],
+        {"node1": RG_CHINA, "node2": RG_INDIA},
+        False,
+        {"node1": 0, "node2": 100},
+    ),
+    ("No nodes to score", _p(labels=SEC_S2), [], {}, False, "Skip"),
+]
+
+
+def _preferred_scores(pod, existing, nodes, args):
+    """PreScore, Score and NormalizeScore of InterPodAffinity over all the nodes ("Skip" when
+    PreScore skips), with the table's namespaces."""
+    config = {"profiles": [{"pluginConfig": [{"name": "InterPodAffinity", "args": args}]}]}
+    node_objs = []
+    for name, labels in nodes.items():
+        node = make_node(name)
+        node["metadata"]["labels"] = dict(labels)
+        node_objs.append(node)
+    pods = [
+        make_pod(f"e{i}", namespace=ns, labels=labels, node=node, affinity=affinity)
+        for i, (node, labels, affinity, ns) in enumerate(existing)
     ]
-    existing = [make_pod("e1", labels=pod_label_a, node="node1")]
-    assert Harness(nodes, existing).score("InterPodAffinity", pod) == {
-        "node1": 100,
-        "node2": 100,
-        "node3": 0,
-    }
+    harness = Harness(node_objs, pods, config=config, namespaces=TEAM_NAMESPACES)
+    plugin = harness.plugin("InterPodAffinity")
+    _node, labels, affinity, namespace = pod
+    info = harness.sim._pod_info(
+        make_pod("pod", namespace=namespace, labels=labels, affinity=affinity)
+    )
+    feasible = list(harness.cluster.nodes)
+    state = CycleState()
+    status = plugin.pre_score(state, info, feasible)
+    if status is not None:
+        assert status.code == SKIP
+        return "Skip"
+    scores = [plugin.score(state, info, n) for n in feasible]
+    plugin.normalize(state, info, feasible, scores)
+    return {n.name: s for n, s in zip(feasible, scores, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("name", "pod", "existing", "nodes", "ignore", "want"),
+    PREFERRED,
+    ids=[c[0] for c in PREFERRED],
+)
+def test_preferred_affinity(name, pod, existing, nodes, ignore, want):
+    """TestPreferredAffinity, plugins/interpodaffinity/scoring_test.go (hardPodAffinityWeight
+    1). Pods without a namespace in the table are in "default" here. Not here: "invalid
+    Affinity fails PreScore" and "invalid AntiAffinity fails PreScore" (a label value the API
+    server would reject makes upstream's PreScore fail)."""
+    args = {"hardPodAffinityWeight": 1, "ignorePreferredTermsOfExistingPods": ignore}
+    assert _preferred_scores(pod, existing, nodes, args) == want
+
+
+SERVICE_S1 = {"service": "S1"}
+HARD_POD_AFFINITY = _affinity(
+    [
+        _term(
+            "service",
+            "In",
+            ["S1"],
+            "region",
+            namespaces=["default", "subteam2.team2"],
+            namespaceSelector=TEAM1_NAMESPACES["namespaceSelector"],
+        )
+    ]
+)
+HARD_WEIGHT_NODES = {"node1": RG_CHINA, "node2": RG_INDIA, "node3": AZ1}
+HARD_WEIGHT_EXISTING = [
+    _p("node1", affinity=HARD_POD_AFFINITY),
+    _p("node2", affinity=HARD_POD_AFFINITY),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "namespace", "weight", "want"),
+    [
+        ("with default weight", "default", 1, {"node1": 100, "node2": 100, "node3": 0}),
+        ("with zero weight", "default", 0, "Skip"),
+        ("with no matching namespace", "subteam1.team2", 1, "Skip"),
+        (
+            "with matching NamespaceSelector",
+            "subteam1.team1",
+            1,
+            {"node1": 100, "node2": 100, "node3": 0},
+        ),
+        ("with matching Namespaces", "subteam2.team2", 1, {"node1": 100, "node2": 100, "node3": 0}),
+    ],
+)
+def test_preferred_affinity_with_hard_pod_affinity_symmetric_weight(name, namespace, weight, want):
+    """TestPreferredAffinityWithHardPodAffinitySymmetricWeight, scoring_test.go: an existing
+    pod's required affinity term matching the incoming pod adds hardPodAffinityWeight. The
+    term's namespaces are ["", "subteam2.team2"] upstream, where the pods have the empty
+    namespace; "default" stands for it here."""
+    pod = _p(labels=SERVICE_S1, namespace=namespace)
+    args = {"hardPodAffinityWeight": weight}
+    assert _preferred_scores(pod, HARD_WEIGHT_EXISTING, HARD_WEIGHT_NODES, args) == want
 
 
 def test_preferred_anti_affinity_and_existing_terms():

@@ -385,9 +385,126 @@ def test_non_zero_defaults_for_containers_without_requests():
     assert Harness(nodes, existing).score("NodeResourcesFit", explicit) == {"n1": 85, "n2": 100}
 
 
-def test_most_allocated():
-    """TestMostAllocatedScoringStrategy "nothing scheduled, resources requested, differently
-    sized nodes": cpu 3000/4000=75, memory 5000/10000=50 -> 62; 50 and 50 -> 50."""
+EXT_XYZ = "abc.com/xyz"
+DEFAULT_RESOURCES = [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}]
+EXTENDED_RESOURCES = [*DEFAULT_RESOURCES, {"name": EXT_XYZ, "weight": 1}]
+
+# (name, pod containers, nodes, existing (node, containers), resources, want)
+MOST_ALLOCATED = [
+    (
+        "nothing scheduled, nothing requested",
+        [],
+        _score_nodes(("node1", "4000", "10000"), ("node2", "4000", "10000")),
+        [],
+        DEFAULT_RESOURCES,
+        {"node1": 0, "node2": 0},
+    ),
+    (
+        "nothing scheduled, resources requested, differently sized nodes",
+        [container("1000", "2000"), container("2000", "3000")],
+        _score_nodes(("node1", "4000", "10000"), ("node2", "6000", "10000")),
+        [],
+        DEFAULT_RESOURCES,
+        {"node1": 62, "node2": 50},
+    ),
+    (
+        "no resources requested, pods scheduled with resources",
+        [],
+        _score_nodes(("node1", "10000", "20000"), ("node2", "10000", "20000")),
+        [
+            ("node1", [container("3000", "0")]),
+            ("node1", [container("3000", "0")]),
+            ("node2", [container("3000", "0")]),
+            ("node2", [container("3000", "5000")]),
+        ],
+        DEFAULT_RESOURCES,
+        {"node1": 30, "node2": 42},
+    ),
+    (
+        "resources requested, pods scheduled with resources",
+        [container("1000", "2000"), container("2000", "3000")],
+        _score_nodes(("node1", "10000", "20000"), ("node2", "10000", "20000")),
+        [("node1", [container("3000", "0")]), ("node2", [container("3000", "5000")])],
+        DEFAULT_RESOURCES,
+        {"node1": 42, "node2": 55},
+    ),
+    (
+        "resources requested equal node capacity",
+        [container("2000", "4000"), container("3000", "5000")],
+        _score_nodes(("node1", "5000", "10000"), ("node2", "10000", "9000")),
+        [],
+        DEFAULT_RESOURCES,
+        {"node1": 95, "node2": 75},
+    ),
+    (
+        "nothing scheduled, resources requested, differently sized nodes (memory weight 2)",
+        [container("1000", "2000"), container("2000", "3000")],
+        _score_nodes(("node1", "4000", "10000"), ("node2", "6000", "10000")),
+        [],
+        [{"name": "memory", "weight": 2}, {"name": "cpu", "weight": 1}],
+        {"node1": 58, "node2": 50},
+    ),
+    (
+        "no resources requested, pods scheduled, nonzero request for resource",
+        [container()],
+        _score_nodes(("node1", "250m", "1000Mi"), ("node2", "250m", "1000Mi")),
+        [("node1", [container()]), ("node1", [container()])],
+        DEFAULT_RESOURCES,
+        {"node1": 80, "node2": 30},
+    ),
+    (
+        "bypass extended resource if the pod does not request",
+        [container("1000", "2000"), container("2000", "3000")],
+        [
+            make_node("node1", cpu="6000", memory="10000"),
+            make_node("node2", cpu="6000", memory="10000", allocatable={EXT_XYZ: "4"}),
+        ],
+        [],
+        EXTENDED_RESOURCES,
+        {"node1": 50, "node2": 50},
+    ),
+    (
+        "honor extended resource if the pod request",
+        [container("3000", "5000", extra={EXT_XYZ: "2"})],
+        [
+            make_node("node1", cpu="6000", memory="10000", allocatable={EXT_XYZ: "4"}),
+            make_node("node2", cpu="6000", memory="10000", allocatable={EXT_XYZ: "10"}),
+        ],
+        [],
+        EXTENDED_RESOURCES,
+        {"node1": 50, "node2": 40},
+    ),
+    (
+        "if the node doesn't have a resource",
+        [container("3000", "4000")],
+        [
+            make_node("node1", cpu="6000", memory="10000"),
+            make_node("node2", cpu="6000", memory="10000", allocatable={EXT_XYZ: "4"}),
+        ],
+        [],
+        [
+            {"name": EXT_XYZ, "weight": 2},
+            {"name": "cpu", "weight": 1},
+            {"name": "memory", "weight": 1},
+        ],
+        {"node1": 45, "node2": 45},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "pod", "nodes", "existing", "resources", "want"),
+    MOST_ALLOCATED,
+    ids=[c[0] for c in MOST_ALLOCATED],
+)
+def test_most_allocated(name, pod, nodes, existing, resources, want):
+    """TestMostAllocatedScoringStrategy, noderesources/most_allocated_test.go (capacities as
+    st.MakeNode().Capacity writes them: "4000" cpus; st.MakePod() without Req has no
+    containers; a Container("container") without requests counts the 100m/200Mi defaults).
+    The second case named "nothing scheduled, resources requested, differently sized nodes"
+    is suffixed with its weights here. Not here: "Resources not set, pods scheduled with
+    error" (the config API defaults the resources, the test bypasses that) and the three
+    weight validation cases."""
     config = {
         "profiles": [
             {
@@ -395,22 +512,17 @@ def test_most_allocated():
                     {
                         "name": "NodeResourcesFit",
                         "args": {
-                            "scoringStrategy": {
-                                "type": "MostAllocated",
-                                "resources": [
-                                    {"name": "cpu", "weight": 1},
-                                    {"name": "memory", "weight": 1},
-                                ],
-                            }
+                            "scoringStrategy": {"type": "MostAllocated", "resources": resources}
                         },
                     }
                 ]
             }
         ]
     }
-    nodes = _score_nodes(("node1", "4000", "10000"), ("node2", "6000", "10000"))
-    view = make_pod("pod", containers=[container("1000", "2000"), container("2000", "3000")])
-    assert Harness(nodes, config=config).score("NodeResourcesFit", view) == {
-        "node1": 62,
-        "node2": 50,
-    }
+    pods = [
+        make_pod(f"e{i}", containers=containers, node=n)
+        for i, (n, containers) in enumerate(existing)
+    ]
+    view = make_pod("pod", containers=pod)
+    view.spec["containers"] = pod
+    assert Harness(nodes, pods, config=config).score("NodeResourcesFit", view) == want
