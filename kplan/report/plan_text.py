@@ -321,6 +321,12 @@ def scheduling_section(plan: Plan) -> list[Line]:
             lines.append([(f"  {pod} -> ", ""), (f"pending: {message}", "red")])
         else:
             lines.append([(f"  {pod} -> {node}", "")])
+        preemption = placement.get("preemption")
+        if isinstance(preemption, dict) and preemption.get("victims"):
+            victims = ", ".join(str(victim) for victim in preemption["victims"])
+            lines.append(
+                [(f"    after preempting on {preemption.get('node')}: {victims}", "yellow")]
+            )
     for entry in (plan.scheduling or {}).get("capacity") or []:
         more = entry.get("more_replicas")
         lines.append([(f"  capacity: {entry.get('workload')}: {more} more replicas fit", "dim")])

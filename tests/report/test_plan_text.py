@@ -344,3 +344,25 @@ def test_plain_text_does_not_import_rich() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_preemption_victims_are_named() -> None:
+    """Beyond kube-scheduler's message: which lower-priority pods preemption evicts."""
+    plan = Plan(
+        "1.33",
+        scheduling={
+            "placements": [
+                {
+                    "pod": "shop/api-0",
+                    "owner": "StatefulSet/shop/api",
+                    "replica": 0,
+                    "node": "worker-1",
+                    "message": "0/1 nodes are available: 1 Insufficient cpu.",
+                    "preemption": {"node": "worker-1", "victims": ["batch/job-a", "batch/job-b"]},
+                }
+            ]
+        },
+    )
+    lines = _render(plan).splitlines()
+    assert "  shop/api-0 -> worker-1" in lines
+    assert "    after preempting on worker-1: batch/job-a, batch/job-b" in lines
