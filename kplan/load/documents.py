@@ -42,10 +42,11 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def load_text(text: str, source: str, *, size_limit: int | None = MAX_DOCUMENT_BYTES) -> Loaded:
+def load_text(text: str, source: str, *, recorded: bool = False) -> Loaded:
+    """`recorded`: kubectl's output of a cluster (see kplan.load.load_paths)."""
     loaded = Loaded()
     for chunk in split_documents(text):
-        _load_chunk(chunk, source, loaded, size_limit)
+        _load_chunk(chunk, source, loaded, recorded)
     return loaded
 
 
@@ -56,7 +57,7 @@ def _problem(
     return SourceProblem(source, absolute, column if line is not None else 1, message)
 
 
-def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, size_limit: int | None) -> None:
+def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, recorded: bool) -> None:
     if chunk.separator_error is not None:
         loaded.problems.append(
             SourceProblem(source, chunk.first_line - 1, 1, chunk.separator_error)
@@ -77,8 +78,8 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, size_limit: int | Non
             )
         )
         return
-    size = len(chunk.text.encode("utf-8", "surrogateescape")) if size_limit is not None else 0
-    if size_limit is not None and size > size_limit:
+    size = 0 if recorded else len(chunk.text.encode("utf-8", "surrogateescape"))
+    if size > MAX_DOCUMENT_BYTES:
         loaded.problems.append(
             _problem(
                 source,
@@ -90,7 +91,7 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, size_limit: int | Non
             )
         )
         return
-    fast = _fast_json(chunk)
+    fast = _fast_json(chunk, recorded)
     if fast is not None:
         _add_resources(fast[0], fast[1], source, chunk, loaded)
         return
@@ -107,7 +108,7 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, size_limit: int | Non
     _add_resources(value, table, source, chunk, loaded)
 
 
-def _fast_json(chunk: Chunk) -> tuple[Any, _LazyTable] | None:
+def _fast_json(chunk: Chunk, recorded: bool = False) -> tuple[Any, _LazyTable] | None:
     """A JSON document (`kubectl get -o json`, generated manifests) read with the C JSON
     decoder, ten times faster than YAML; None when it is not plain valid JSON, and the YAML
     reader then gives the exact error. Values come out as the YAML reader gives them:
@@ -119,7 +120,7 @@ def _fast_json(chunk: Chunk) -> tuple[Any, _LazyTable] | None:
     if not text.startswith("{", start):
         return None
     try:
-        value, starts = _decode_top_object(text, start)
+        value, starts = _decode_top_object(text, start, recorded)
     except (ValueError, RecursionError):
         return None
     return value, _LazyTable(chunk, starts)
@@ -128,11 +129,15 @@ def _fast_json(chunk: Chunk) -> tuple[Any, _LazyTable] | None:
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _decode_top_object(text: str, start: int) -> tuple[dict[str, Any], dict[str, int]]:
+def _decode_top_object(
+    text: str, start: int, recorded: bool = False
+) -> tuple[dict[str, Any], dict[str, int]]:
     """The top-level object, decoded key by key so that the offset of every `items` element
     is known; other values are decoded whole by the C decoder."""
     decoder = json.JSONDecoder(
-        object_pairs_hook=_no_duplicates, parse_float=_json_float, parse_constant=_no_constant
+        object_pairs_hook=None if recorded else _no_duplicates,
+        parse_float=_json_float,
+        parse_constant=_no_constant,
     )
     skip = _WHITESPACE.match
     starts = {"": start}

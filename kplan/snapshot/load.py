@@ -155,7 +155,7 @@ def _load(paths: Sequence[str], stdin: BinaryIO | None) -> Snapshot:
         stream = stdin if stdin is not None else sys.stdin.buffer
         stdin = io.BytesIO(stream.read())
     headers = _read_headers(paths, stdin)
-    loaded = load_paths(paths, stdin, size_limit=None)  # a recorded cluster is one big List
+    loaded = load_paths(paths, stdin, recorded=True)
     problems = list(loaded.problems)
     resources = [resource for resource in loaded.resources if _well_formed(resource, problems)]
     crd_scopes = _crd_scopes(resources)
