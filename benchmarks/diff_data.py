@@ -2,9 +2,11 @@
 
 The cluster is the boutique-prod snapshot's namespaced objects (Online Boutique and the rest of
 a production-like cluster, as `kubectl get -o json` prints them: no managedFields) copied into
-namespaces shop-000, shop-001, ...; the desired objects are the Online Boutique manifests
-placed in as many namespaces, some of which the cluster does not have (creates), the others
-with the older edition applied (updates and no-ops), as in the snapshot.
+namespaces shop-000, shop-001, ..., each copy with its own copy of the six nodes (its pods
+bound to them), so that the cluster grows as a real one would; the desired objects are the
+Online Boutique manifests placed in as many namespaces, some of which the cluster does not
+have (creates), the others with the older edition applied (updates and no-ops), as in the
+snapshot.
 """
 
 from __future__ import annotations
@@ -30,8 +32,23 @@ def _in_namespace(body: dict[str, Any], namespace: str) -> dict[str, Any]:
     return clone
 
 
+def _node_copy(node: dict[str, Any], suffix: str) -> dict[str, Any]:
+    clone = copy.deepcopy(node)
+    metadata = clone["metadata"]
+    metadata["name"] += suffix
+    labels = metadata.setdefault("labels", {})
+    if "kubernetes.io/hostname" in labels:
+        labels["kubernetes.io/hostname"] += suffix
+    return clone
+
+
 def make(
-    folder: Path, corpus: Path, fixtures: Path, snapshot_objects: int, desired_objects: int
+    folder: Path,
+    corpus: Path,
+    fixtures: Path,
+    snapshot_objects: int,
+    desired_objects: int,
+    node_copies: bool = True,
 ) -> tuple[Path, Path, int, int]:
     """(snapshot file, desired folder, objects in each); reused when already there."""
     from ruamel.yaml import YAML
@@ -50,12 +67,23 @@ def make(
     nodes = [r.body for r in cluster if r.kind in ("Node",)]
     per_namespace = [r.body for r in cluster if r.namespace is not None]
     manifests = load_paths([str(fixtures / "manifests" / "online-boutique")]).resources
-    items: list[dict[str, Any]] = [copy.deepcopy(n) for n in nodes]
+    items: list[dict[str, Any]] = []
     index = 0
     while len(items) < snapshot_objects:
         namespace = f"shop-{index:03d}"
+        suffix = f"-s{index:03d}"
         items.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
-        items.extend(_in_namespace(body, namespace) for body in per_namespace)
+        if node_copies:
+            items.extend(_node_copy(node, suffix) for node in nodes)
+        elif index == 0:
+            items.extend(copy.deepcopy(node) for node in nodes)
+        for body in per_namespace:
+            clone = _in_namespace(body, namespace)
+            spec = clone.get("spec")
+            if node_copies and clone.get("kind") == "Pod" and isinstance(spec, dict):
+                if spec.get("nodeName"):
+                    spec["nodeName"] += suffix
+            items.append(clone)
         index += 1
     snapshot_path.write_text(
         json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, indent=4)

@@ -184,7 +184,7 @@ def bench_diff(quick: bool) -> None:
 
     sizes = (2_000, 500) if quick else (20_000, 5_000)
     snapshot, desired, recorded, wanted = make(
-        DATA / f"diff-{sizes[0]}", CORPUS, ROOT / "fixtures", *sizes
+        DATA / f"nodes-{sizes[0]}", CORPUS, ROOT / "fixtures", *sizes
     )
     wall, code = timed_process(
         [*kplan_command(), "diff", "-o", "json", str(desired), "--snapshot", str(snapshot)]
