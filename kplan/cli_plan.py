@@ -379,6 +379,7 @@ def match(inputs: PlanInputs, selector: str, output: str) -> None:
         read.snapshot,
         default_namespace=inputs.namespace,
         kubernetes_version=read.version,
+        unchanged=_unchanged_workloads(read, inputs),
     )
     render_match(
         str(parsed), matching_objects(parsed, match_candidates(objects, pods)), output, sys.stdout
@@ -411,10 +412,31 @@ def graph(inputs: PlanInputs, graph_format: str) -> None:
         read.snapshot,
         default_namespace=inputs.namespace,
         kubernetes_version=read.version,
+        unchanged=_unchanged_workloads(read, inputs),
     )
     drawn = relation_graph(objects, pods, covers=snapshot_coverage(read.snapshot))
     render_graph(drawn, graph_format, sys.stdout)
     _report_load_problems(read)
+
+
+def _unchanged_workloads(read: Loaded, inputs: PlanInputs) -> set[str]:
+    """Refs of the input objects the change plan leaves alone: their recorded pods stay
+    (a Deployment scaled by hand keeps its replicas when its manifest names none)."""
+    if read.snapshot is None:
+        return set()
+    from kplan.plan.changes import ChangeOptions, object_id, plan_changes
+    from kplan.plan.model import NO_OP
+
+    options = ChangeOptions(
+        kubernetes_version=read.version, namespace=inputs.namespace, show_all=True
+    )
+    changes, _ = plan_changes(read.manifests.resources, read.snapshot, options)
+    kept = {change.object for change in changes if change.action == NO_OP}
+    return {
+        identity.ref()
+        for identity in (object_id(r, options) for r in read.manifests.resources)
+        if identity in kept
+    }
 
 
 def _report_load_problems(read: Loaded) -> None:

@@ -28,7 +28,7 @@ imported inside the functions: importing this module stays cheap.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kplan.k8s.labels import Selector, SelectorError, parse_selector
@@ -209,8 +209,10 @@ def cluster_view(
     *,
     default_namespace: str = "default",
     kubernetes_version: str | None = None,
+    unchanged: Collection[str] = (),
 ) -> tuple[list[Any], list[PodView]]:
     """The objects and pods of the cluster once `resources` are applied to `snapshot`.
+    `unchanged`: refs of workloads the change plan leaves as they are (they keep their pods).
 
     Objects: the recorded ones overlaid with the desired ones (kplan.plan.wiring.objects.
     final_state). Pods: the recorded pods, except that a desired workload whose pod template
@@ -231,6 +233,7 @@ def cluster_view(
         namespace=default_namespace,
         kubernetes_version=kubernetes_version,
         crd_scopes=scopes,
+        unchanged=unchanged,
     )
     pods = sorted(pods, key=lambda pod: (pod.namespace, pod.name))
     # Pods are represented by their PodViews only.

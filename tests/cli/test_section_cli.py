@@ -168,3 +168,16 @@ def test_capacity_says_how_many_more_replicas_fit() -> None:
     assert capacity["Deployment/default/adservice"] == 0
     assert capacity["Deployment/default/loadgenerator"] == 0  # it is Pending already
     assert list(capacity) == sorted(capacity)
+
+
+def test_match_keeps_the_pods_of_a_workload_the_plan_leaves_alone() -> None:
+    """recommendationservice was scaled to 2 with `kubectl scale`; its manifest names no
+    replicas, so apply changes nothing and both recorded pods stay."""
+    result = kplan(
+        "match", "-l", "app=recommendationservice", BOUTIQUE, "--snapshot", PROD, "-o", "json"
+    )
+    pods = [ref for ref in json.loads(result.stdout)["matches"] if ref.startswith("Pod/")]
+    assert pods == [
+        "Pod/default/recommendationservice-5d544477c6-6s9l8",
+        "Pod/default/recommendationservice-5d544477c6-l9rrz",
+    ]
