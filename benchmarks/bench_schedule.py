@@ -1,13 +1,17 @@
 """Scheduling throughput on deterministic synthetic clusters.
 
     python benchmarks/bench_schedule.py [--nodes 5000] [--pods 10000] [--anti-pods 2000]
-                                        [--naive-sample 0]
+                                        [--templates 1000] [--naive-sample 0]
 
 Scenario 1: plain Deployments (100 replicas each, requests from a few sizes, selected by their
 ReplicaSet so PodTopologySpread's system defaults apply) onto a 3-zone cluster of four node
 shapes with one existing per-node agent pod, a tainted pool and some cached images.
 Scenario 2: Deployments whose pods require anti-affinity to each other on
 kubernetes.io/hostname (one replica per node).
+Scenario 3: many templates: `--templates` single-replica Deployments spread over 50
+namespaces onto 500 nodes already running 7,000 pods of those namespaces, of which every 5th
+carries required pod anti-affinity (hostname), every 7th preferred anti-affinity (zone) and
+every 50th a namespaceSelector term; a few new Deployments have preferred anti-affinity too.
 
 Prints pods/s, wall and CPU time per scenario. `--naive-sample N` also times the per-node
 cycle on the first N pods of scenario 1, for comparison. No assertions: this measures.
@@ -151,6 +155,121 @@ def deployment_pods(count: int, replicas: int, anti_affinity: bool = False) -> l
     return pods
 
 
+MANY_NAMESPACES = 50
+MANY_NODES = 500
+MANY_EXISTING = 7000
+
+
+def namespaces(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": f"shop-{i:03d}", "labels": {"tier": ("gold", "silver")[i % 2]}},
+        }
+        for i in range(count)
+    ]
+
+
+def _anti_term(app: str, key: str, selector: bool = False) -> dict[str, Any]:
+    term: dict[str, Any] = {"labelSelector": {"matchLabels": {"app": app}}, "topologyKey": key}
+    if selector:
+        term["namespaceSelector"] = {"matchLabels": {"tier": "gold"}}
+    return term
+
+
+def many_existing(nodes: list[dict[str, Any]], count: int, spaces: int) -> list[PodView]:
+    """Recorded pods of `spaces` namespaces, one spec object each (as loaded from a
+    snapshot), on the nodes round-robin; some with pod anti-affinity terms."""
+    pods = []
+    for i in range(count):
+        namespace = f"shop-{i % spaces:03d}"
+        app = f"svc-{i // spaces % 40:02d}"
+        node = nodes[i % len(nodes)]["metadata"]["name"]
+        cpu, memory = SIZES[i % len(SIZES)]
+        requests = {"memory": memory}
+        if cpu is not None:
+            requests["cpu"] = cpu
+        spec: dict[str, Any] = {
+            "nodeName": node,
+            "containers": [
+                {
+                    "name": "main",
+                    "image": f"registry.example/{app}:1.0",
+                    "resources": {"requests": requests},
+                }
+            ],
+        }
+        anti: dict[str, Any] = {}
+        if i % 5 == 0:
+            anti["requiredDuringSchedulingIgnoredDuringExecution"] = [
+                _anti_term(app, "kubernetes.io/hostname")
+            ]
+        if i % 7 == 0:
+            anti["preferredDuringSchedulingIgnoredDuringExecution"] = [
+                {"weight": 100, "podAffinityTerm": _anti_term(app, "topology.kubernetes.io/zone")}
+            ]
+        if i % 50 == 0:
+            anti.setdefault("requiredDuringSchedulingIgnoredDuringExecution", []).append(
+                _anti_term(f"svc-{i % 40:02d}", "kubernetes.io/hostname", selector=True)
+            )
+        if anti:
+            spec["affinity"] = {"podAntiAffinity": anti}
+        pods.append(
+            PodView(
+                namespace=namespace,
+                name=f"{app}-{i}",
+                labels={"app": app, "pod-template-hash": f"h{i % 3}"},
+                spec=spec,
+                node=node,
+                phase="Running",
+                owner=f"ReplicaSet/{namespace}/{app}",
+            )
+        )
+    return pods
+
+
+def many_templates(count: int, spaces: int) -> list[PodView]:
+    """`count` single-replica Deployments, each its own template, over the namespaces."""
+    pods = []
+    for w in range(count):
+        namespace = f"shop-{w % spaces:03d}"
+        app = f"svc-{w // spaces:02d}"
+        cpu, memory = SIZES[w % len(SIZES)]
+        requests = {"memory": memory}
+        if cpu is not None:
+            requests["cpu"] = cpu
+        spec: dict[str, Any] = {
+            "containers": [
+                {
+                    "name": "main",
+                    "image": f"registry.example/{app}:2.0",
+                    "resources": {"requests": requests},
+                }
+            ]
+        }
+        if w % 10 == 0:
+            spec["affinity"] = {
+                "podAntiAffinity": {
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        {"weight": 50, "podAffinityTerm": _anti_term(app, "kubernetes.io/hostname")}
+                    ]
+                }
+            }
+        pods.append(
+            PodView(
+                namespace=namespace,
+                name=f"{app}-0",
+                labels={"app": app, "release": f"r{w}"},
+                spec=spec,
+                owner=f"Deployment/{namespace}/{app}",
+                replica=0,
+                planned=True,
+            )
+        )
+    return pods
+
+
 def spread_selectors(view: PodView) -> list[dict[str, str]]:
     """The ReplicaSet of each Deployment selects its pods."""
     return [{"app": view.labels["app"]}] if view.labels.get("app", "").startswith("app-") else []
@@ -162,6 +281,7 @@ def run(
     nodes: list[dict[str, Any]],
     existing: list[PodView],
     engine: str = "auto",
+    **options: Any,
 ) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     result = schedule(
@@ -171,6 +291,7 @@ def run(
         kubernetes_version="1.33",
         engine=engine,
         default_spread_selectors=spread_selectors,
+        **options,
     )
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     placed = len(pods) - result.unschedulable
@@ -185,6 +306,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--pods", type=int, default=10000)
     parser.add_argument("--anti-pods", type=int, default=2000)
+    parser.add_argument("--templates", type=int, default=1000)
     parser.add_argument("--naive-sample", type=int, default=0)
     args = parser.parse_args()
     nodes = make_nodes(args.nodes)
@@ -194,6 +316,14 @@ def main() -> None:
         deployment_pods(args.anti_pods, 50, anti_affinity=True),
         nodes,
         agent_pods(nodes),
+    )
+    many_nodes = make_nodes(MANY_NODES)
+    run(
+        "many templates",
+        many_templates(args.templates, MANY_NAMESPACES),
+        many_nodes,
+        many_existing(many_nodes, MANY_EXISTING, MANY_NAMESPACES),
+        namespaces=namespaces(MANY_NAMESPACES),
     )
     if args.naive_sample:
         run(

@@ -153,29 +153,34 @@ SURGE_BUDGET = 20_000
 
 
 def _spread_selectors(objects: Sequence[WiredObject]) -> Any:
-    """`pod -> selectors` of the objects of its namespace whose selector matches it."""
-    from kplan.k8s.selectors import label_selector_matches
+    """`pod -> selectors` of the objects of its namespace whose selector matches it. Each
+    selector is parsed once: the scheduler asks for every pod it places."""
+    from kplan.k8s.labels import Selector
+    from kplan.k8s.selectors import label_selector_to_selector
 
-    by_namespace: dict[str, list[tuple[str, Any]]] = {}
+    by_namespace: dict[str, list[tuple[Any, Selector | None]]] = {}
     for obj in objects:
         if obj.kind not in _SPREADING_KINDS:
             continue
         spec = obj.body.get("spec")
         selector = spec.get("selector") if isinstance(spec, dict) else None
-        if isinstance(selector, dict) and selector:
-            by_namespace.setdefault(obj.namespace, []).append((obj.kind, selector))
+        if not isinstance(selector, dict) or not selector:
+            continue
+        parsed: Selector | None = None
+        if obj.kind not in ("Service", "ReplicationController"):  # a LabelSelector
+            try:
+                parsed = label_selector_to_selector(selector)
+            except ValueError:
+                continue
+        by_namespace.setdefault(obj.namespace, []).append((selector, parsed))
 
     def selectors(pod: PodView) -> list[Any]:
         found = []
-        for kind, selector in by_namespace.get(pod.namespace, []):
-            plain = kind in ("Service", "ReplicationController")  # a map, not a LabelSelector
-            if plain:
+        for selector, parsed in by_namespace.get(pod.namespace, []):
+            if parsed is None:  # a plain map: every pair must be there
                 matched = all(pod.labels.get(k) == v for k, v in selector.items())
             else:
-                try:
-                    matched = label_selector_matches(selector, pod.labels)
-                except ValueError:
-                    matched = False
+                matched = parsed.matches(pod.labels)
             if matched:
                 found.append(selector)
         return found

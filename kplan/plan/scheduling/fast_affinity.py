@@ -112,8 +112,8 @@ class AffinityTracker:
 
     def build(self) -> None:
         """The counts from the placed pods: those the template's own terms may match, and
-        those whose terms may match the template (pods with terms naming its namespace or
-        with a namespaceSelector); no other pod contributes anything."""
+        those whose terms may match the template (Cluster.term_candidates); no other pod
+        contributes anything."""
         cluster = self.cluster
         terms = self.terms
         seen: dict[int, PodInfo] = {}
@@ -124,7 +124,7 @@ class AffinityTracker:
             spaces = None if not term.namespace_selector.nothing else sorted(term.namespaces)
             for pod in cluster.candidates(spaces, equality_pairs(term.selector)):
                 seen[id(pod)] = pod
-        for bucket in cluster.term_candidates(self.template.namespace):
+        for bucket in cluster.term_candidates(self.template.namespace, self.template.labels):
             seen.update(bucket)
         apply = self._apply
         for pod in seen.values():
@@ -249,7 +249,6 @@ class AffinityTracker:
         nodes = self.cluster.nodes
         if not self.layout:
             return [()] * len(nodes)
-        values: dict[Any, tuple[str, Any]] = {}
         columns = []
         for key in self.layout:
             if key in self.unique:
@@ -265,17 +264,7 @@ class AffinityTracker:
                     column[index] = self.signature_part(index, key)
                 columns.append(column)
             else:
-                column = []
-                for node in nodes:
-                    if key in node.labels:
-                        value = node.labels[key]
-                        part = values.get(value)
-                        if part is None:
-                            part = values[value] = ("=", value)
-                        column.append(part)
-                    else:
-                        column.append(None)
-                columns.append(column)
+                columns.append(self.cluster.label_column(key))
         return list(zip(*columns, strict=True))
 
     def signature_part(self, index: int, key: str) -> tuple[Any, ...]:

@@ -41,6 +41,7 @@ __all__ = ["SpreadTracker", "equality_pairs"]
 
 _MISSING_LABEL = Status(UNSCHEDULABLE_AND_UNRESOLVABLE, REASON_MISSING_LABEL)
 _SKEW = Status(UNSCHEDULABLE, REASON)
+_ZERO = ("#", 0)
 
 
 def equality_pairs(selector: Selector) -> list[tuple[str, Any]]:
@@ -85,6 +86,8 @@ class SpreadTracker:
         ]
         n = len(cluster.nodes)
         self.counts = [[0] * n for _ in self.selectors]
+        # per selector, the nodes whose count was ever changed (all others are 0)
+        self.touched: list[set[int]] = [set() for _ in self.selectors]
         unique = cluster.unique_label_keys
         self._values: dict[Any, tuple[str, Any]] = {}
 
@@ -92,10 +95,7 @@ class SpreadTracker:
         self.f_selector = [selectors[c.selector] for c in self.filter_constraints]
         self.f_unique = [c.topology_key in unique for c in self.filter_constraints]
         has_all = cluster.key_mask(c.topology_key for c in self.filter_constraints)
-        self.f_eligible = [
-            [a and b for a, b in zip(has_all, inclusion(c), strict=True)]
-            for c in self.filter_constraints
-        ]
+        self.f_eligible = [cluster.mask_and(has_all, inclusion(c)) for c in self.filter_constraints]
         self.self_match = [1 if c.match(template.labels) else 0 for c in self.filter_constraints]
         self.domains: list[dict[Any, int]] = [{} for _ in self.filter_constraints]
         self.histograms: list[dict[int, int]] = [{} for _ in self.filter_constraints]
@@ -108,12 +108,10 @@ class SpreadTracker:
             for c in self.score_constraints
         ]
         has_score_keys = cluster.key_mask(c.topology_key for c in self.score_constraints)
-        self.ignored = [require_all and not has_score_keys[i] for i in range(n)]
+        # (the masks are memoised by the cluster and only read)
+        self.ignored = cluster.mask_not(has_score_keys) if require_all else [False] * n
         self.s_eligible = [
-            [
-                (not require_all or has) and ok
-                for has, ok in zip(has_score_keys, inclusion(c), strict=True)
-            ]
+            cluster.mask_and(has_score_keys, inclusion(c)) if require_all else inclusion(c)
             for c in self.score_constraints
         ]
         self.totals: list[dict[Any, int]] = [{} for _ in self.score_constraints]
@@ -137,9 +135,11 @@ class SpreadTracker:
                 continue
             match = self.matchers[index]
             row = self.counts[index]
+            touched = self.touched[index]
             for pod in self.cluster.candidates([self.namespace], equality_pairs(selector)):
                 if pod.node >= 0 and not pod.terminating and match(pod.template.labels):
                     row[pod.node] += 1
+                    touched.add(pod.node)
         for j, c in enumerate(self.filter_constraints):
             domains = self.domains[j]
             row = self.counts[self.f_selector[j]]
@@ -155,13 +155,14 @@ class SpreadTracker:
         for j, c in enumerate(self.score_constraints):
             if self.s_kind[j] == "host":
                 continue
+            # totals are only read with .get(value, 0): the untouched nodes add nothing
             totals = self.totals[j]
             row = self.counts[self.s_selector[j]]
             eligible = self.s_eligible[j]
             key = c.topology_key
-            for i, node in enumerate(nodes):
+            for i in sorted(self.touched[self.s_selector[j]]):
                 if eligible[i]:
-                    value = node.labels.get(key, "")
+                    value = nodes[i].labels.get(key, "")
                     totals[value] = totals.get(value, 0) + row[i]
 
     def on_event(self, index: int, pod: PodInfo, delta: int) -> None:
@@ -174,6 +175,7 @@ class SpreadTracker:
             if selector.empty or not match(labels):
                 continue
             self.counts[s][index] += delta
+            self.touched[s].add(index)
             for j in self._by_selector_filter[s]:
                 if self.f_eligible[j][index]:
                     value = node_labels[self.filter_constraints[j].topology_key]
@@ -225,35 +227,40 @@ class SpreadTracker:
         return part
 
     def signatures(self) -> list[tuple[Any, ...]]:
-        """signature() of every node, column by column."""
+        """signature() of every node, column by column: a node's count parts are 0 unless
+        its count (or its domain's, for a key whose domains are single nodes) was touched."""
         nodes = self.cluster.nodes
+        cluster = self.cluster
         columns: list[list[Any]] = []
-        value = self._value
         for j, c in enumerate(self.filter_constraints):
             key = c.topology_key
             if self.f_unique[j]:
                 domains = self.domains[j]
-                columns.append([("#", domains.get(node.labels[key], 0)) for node in nodes])
+                column = [_ZERO] * len(nodes)
+                for i in self.touched[self.f_selector[j]]:
+                    column[i] = ("#", domains.get(nodes[i].labels[key], 0))
+                columns.append(column)
             else:
-                columns.append(
-                    [value(node.labels[key]) if key in node.labels else None for node in nodes]
-                )
+                columns.append(cluster.label_column(key))
         columns.append(self.ignored)
         for j, c in enumerate(self.score_constraints):
             key = c.topology_key
             kind = self.s_kind[j]
             if kind == "host":
                 row = self.counts[self.s_selector[j]]
-                columns.append(
-                    [("#", row[i]) if key in node.labels else None for i, node in enumerate(nodes)]
-                )
+                column = list(cluster.zero_column(key))
+                for i in self.touched[self.s_selector[j]]:
+                    if key in nodes[i].labels:
+                        column[i] = ("#", row[i])
+                columns.append(column)
             elif kind == "unique":
                 totals = self.totals[j]
-                columns.append([("#", totals.get(node.labels[key], 0)) for node in nodes])
+                column = [_ZERO] * len(nodes)
+                for i in self.touched[self.s_selector[j]]:
+                    column[i] = ("#", totals.get(nodes[i].labels[key], 0))
+                columns.append(column)
             else:
-                columns.append(
-                    [value(node.labels[key]) if key in node.labels else None for node in nodes]
-                )
+                columns.append(cluster.label_column(key))
         return list(zip(*columns, strict=True))
 
     # -- per pod ---------------------------------------------------------------------------

@@ -11,8 +11,13 @@ change. So, per template (TemplateCache):
 - node-local verdicts (NodePorts, NodeResourcesFit) and the node-local weighted score
   (NodeResourcesFit, BalancedAllocation, ImageLocality) are recomputed only for nodes that
   changed since the template last ran (the cluster keeps a log of pod additions/removals);
+  a new template starts from the verdicts and scores of the templates with the same host
+  ports, requests and scoring inputs (a LocalTable, valid per node generation), so many
+  distinct templates of a few sizes do not each evaluate every node;
 - cross-node plugins (PodTopologySpread, InterPodAffinity) keep their PreFilter/PreScore
-  counts up to date from the same log (fast_spread, fast_affinity);
+  counts up to date from the same log (fast_spread, fast_affinity); building them visits
+  only the placed pods that can count: those the template's terms or selectors may match
+  and those whose own (anti-)affinity terms may match the template (Cluster.term_pods);
 - nodes that pass the node-local filters are grouped by "signature": everything the
   normalised and cross-node plugins read from a node. Per pod, each group is filtered and
   scored once; the group's best node is the top of a heap ordered by (node-local score,
@@ -21,7 +26,8 @@ change. So, per template (TemplateCache):
 
 Templates the cache does not model (volumes that the volume plugins check, pods pinned to
 nodes by a PreFilterResult such as DaemonSet pods) and profiles with another plugin order use
-the per-node cycle. tests/plan/scheduling/test_fastpath.py compares both paths.
+the per-node cycle. tests/plan/scheduling/test_fastpath.py and test_many_templates.py
+compare both paths.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ from kplan.plan.scheduling.taint_toleration import (
     intolerable_prefer_no_schedule,
     taint_status,
 )
-from kplan.plan.scheduling.template_cache import TemplateCache
+from kplan.plan.scheduling.template_cache import LocalTable, TemplateCache
 from kplan.plan.scheduling.volume import needs_volume_plugins
 
 __all__ = ["FastEngine"]
@@ -90,13 +96,15 @@ _SCORES = (
     "VolumeBinding",
 )
 _CACHE_SIZE = 16
+_TABLES = 64
 
 
 class StaticData:
     """Per (tolerations, nodeSelector, affinity, nodeName): verdicts and raw scores that only
-    depend on the node objects, and PodTopologySpread's node inclusion masks."""
+    depend on the node objects, and PodTopologySpread's node inclusion masks; `open` lists
+    the nodes without a verdict, `failed` counts the others per (equal) status."""
 
-    __slots__ = ("status", "taint_raw", "affinity_raw", "affinity_skip", "masks")
+    __slots__ = ("status", "taint_raw", "affinity_raw", "affinity_skip", "masks", "open", "failed")
 
     def __init__(
         self,
@@ -110,6 +118,12 @@ class StaticData:
         self.affinity_raw = affinity_raw
         self.affinity_skip = affinity_skip
         self.masks: dict[tuple[bool, bool], list[bool]] = {}
+        self.open = [index for index, found in enumerate(status) if found is None]
+        failed: dict[Status, int] = {}
+        for found in status:
+            if found is not None:
+                failed[found] = failed.get(found, 0) + 1
+        self.failed = list(failed.items())
 
 
 class FastEngine:
@@ -147,6 +161,7 @@ class FastEngine:
         self.scores = set(self.profile.score)
         self._static: dict[tuple[str, ...], StaticData] = {}
         self._caches: OrderedDict[int, TemplateCache] = OrderedDict()
+        self._tables: OrderedDict[tuple[Any, ...], LocalTable] = OrderedDict()
 
     def evaluate(self, pod: PodInfo, node: NodeInfo) -> Status | None:
         return self.fallback.evaluate(pod, node)
@@ -254,6 +269,39 @@ class FastEngine:
             return result
 
         return mask
+
+    def local_table(self, template: PodTemplate) -> LocalTable | None:
+        """The NodePorts/NodeResourcesFit verdicts and node-local scores shared by the
+        templates with the same host ports, requests and cpu/memory scoring inputs (None for
+        the generic scorers, whose inputs are the whole template)."""
+        fit = self.plugins.get("NodeResourcesFit") if "NodeResourcesFit" in self.scores else None
+        balanced_name = "NodeResourcesBalancedAllocation"
+        balanced = self.plugins.get(balanced_name) if balanced_name in self.scores else None
+        if isinstance(balanced, BalancedAllocation) and balanced.skips(template):
+            balanced = None
+        if not _default_resources(fit, balanced):
+            return None
+        requests = template.requests
+        key = (
+            template.host_ports,
+            requests.milli_cpu,
+            requests.memory,
+            requests.ephemeral_storage,
+            tuple(sorted(requests.scalar.items())),
+            template.score_requests.get(CPU, 0),
+            template.score_requests.get(MEMORY, 0),
+            template.plain_requests.get(CPU, 0),
+            template.plain_requests.get(MEMORY, 0),
+            balanced is not None,
+        )
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = LocalTable(len(self.cluster.nodes))
+            if len(self._tables) > _TABLES:
+                self._tables.popitem(last=False)
+        else:
+            self._tables.move_to_end(key)
+        return table
 
     def local_scorer(self, template: PodTemplate) -> Callable[[NodeInfo], int]:
         """The weighted sum of NodeResourcesFit and BalancedAllocation for a node; memoised

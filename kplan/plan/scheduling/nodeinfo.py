@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kplan.plan.scheduling.podinfo import PodInfo
+from kplan.plan.scheduling.podinfo import PodInfo, TermHook, pod_hooks
 from kplan.plan.scheduling.resources import (
     CPU,
     EPHEMERAL_STORAGE,
@@ -212,13 +212,19 @@ class Cluster:
         self.priorities: dict[int, int] = {}
         self.affinity_pods: dict[int, PodInfo] = {}
         self.anti_affinity_pods: dict[int, PodInfo] = {}
-        # the pods with (anti-)affinity terms by the namespaces whose pods their terms can
-        # match (PodTemplate.term_namespaces; None: any namespace, by namespaceSelector)
-        self.term_pods: dict[str | None, dict[int, PodInfo]] = {}
+        # the pods with (anti-)affinity terms by hook (PodTemplate.term_hooks): the
+        # namespaces and labels of the pods their terms may match
+        self.term_pods: dict[TermHook, dict[int, PodInfo]] = {}
         self.namespace_pods: dict[str, dict[int, PodInfo]] = {}
         self.label_index: dict[tuple[str, str, Any], dict[int, PodInfo]] = {}
         self.image_index: dict[str, list[int]] = {}
         self._key_masks: dict[tuple[str, ...], list[bool]] = {}
+        self._label_columns: dict[str, list[tuple[str, Any] | None]] = {}
+        self._zero_columns: dict[str, list[tuple[str, int] | None]] = {}
+        # derived masks by (operation, id of the sources): (sources..., result)
+        self._derived_masks: dict[
+            tuple[str, int, int], tuple[list[bool], list[bool], list[bool]]
+        ] = {}
         for node in self.nodes:
             for image in node.images:
                 self.image_index.setdefault(image, []).append(node.index)
@@ -265,8 +271,8 @@ class Cluster:
             targets.append(self.affinity_pods)
         if template.required_anti_affinity:
             targets.append(self.anti_affinity_pods)
-        for space in template.term_namespaces:
-            targets.append(self.term_pods.setdefault(space, {}))
+        for hook in template.term_hooks:
+            targets.append(self.term_pods.setdefault(hook, {}))
         for label, value in template.labels.items():
             try:
                 targets.append(self.label_index.setdefault((namespace, label, value), {}))
@@ -286,6 +292,51 @@ class Cluster:
             mask = [all(k in node.labels for k in wanted) for node in self.nodes]
             self._key_masks[wanted] = mask
         return mask
+
+    def label_column(self, key: str) -> list[tuple[str, Any] | None]:
+        """Per node, ("=", its value of the label) or None without it (memoised: node labels
+        are fixed); equal values share one tuple."""
+        column = self._label_columns.get(key)
+        if column is None:
+            parts: dict[Any, tuple[str, Any]] = {}
+            column = []
+            for node in self.nodes:
+                if key in node.labels:
+                    value = node.labels[key]
+                    part = parts.get(value)
+                    if part is None:
+                        part = parts[value] = ("=", value)
+                    column.append(part)
+                else:
+                    column.append(None)
+            self._label_columns[key] = column
+        return column
+
+    def mask_and(self, first: list[bool], second: list[bool]) -> list[bool]:
+        """[a and b] of two per-node masks that are never changed (memoised by identity)."""
+        key = ("and", id(first), id(second))
+        entry = self._derived_masks.get(key)
+        if entry is None or entry[0] is not first or entry[1] is not second:
+            combined = [a and b for a, b in zip(first, second, strict=True)]
+            entry = self._derived_masks[key] = (first, second, combined)
+        return entry[2]
+
+    def mask_not(self, mask: list[bool]) -> list[bool]:
+        """[not a] of a per-node mask that is never changed (memoised by identity)."""
+        key = ("not", id(mask), 0)
+        entry = self._derived_masks.get(key)
+        if entry is None or entry[0] is not mask:
+            entry = self._derived_masks[key] = (mask, mask, [not a for a in mask])
+        return entry[2]
+
+    def zero_column(self, key: str) -> list[tuple[str, int] | None]:
+        """Per node, ("#", 0) or None without the label (memoised)."""
+        column = self._zero_columns.get(key)
+        if column is None:
+            zero = ("#", 0)
+            column = [zero if key in node.labels else None for node in self.nodes]
+            self._zero_columns[key] = column
+        return column
 
     def has_lower_priority(self, priority: int) -> bool:
         """Whether any placed pod has a lower priority (a preemption victim could exist)."""
@@ -312,12 +363,16 @@ class Cluster:
             result.extend(source.values())
         return result
 
-    def term_candidates(self, namespace: str) -> list[dict[int, PodInfo]]:
-        """The pods (by id) whose (anti-)affinity terms may match a pod of `namespace`: a
-        superset of those with a term that does."""
+    def term_candidates(
+        self, namespace: str, labels: Mapping[str, Any]
+    ) -> list[dict[int, PodInfo]]:
+        """Placed pods (by id) whose (anti-)affinity terms may match a pod with this
+        namespace and labels: a superset of those with a term that does."""
+        if not self.term_pods:
+            return []
         found = []
-        for space in (namespace, None):
-            bucket = self.term_pods.get(space)
+        for hook in pod_hooks(namespace, labels):
+            bucket = self.term_pods.get(hook)
             if bucket:
                 found.append(bucket)
         return found

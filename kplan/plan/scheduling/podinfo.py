@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kplan.k8s.labels import Selector
+from kplan.k8s.labels import (
+    DOUBLE_EQUALS,
+    EQUALS,
+    EXISTS,
+    GREATER,
+    IN,
+    LESS,
+    Selector,
+)
 from kplan.plan.pod_model import PodView
 from kplan.plan.scheduling.matching import Matcher, compile_selector, parse_label_selector
 from kplan.plan.scheduling.profile import Features
@@ -170,26 +178,65 @@ class PodTemplate:
     image_count: int
     volumes: list[dict[str, Any]]
     key: int = 0
-    _term_namespaces: tuple[str | None, ...] | None = field(default=None, repr=False)
+    _term_hooks: tuple[TermHook, ...] | None = field(default=None, repr=False)
 
     @property
-    def term_namespaces(self) -> tuple[str | None, ...]:
-        """The namespaces of the pods this pod's own (anti-)affinity terms can match, as an
-        existing pod: each term's `namespaces` (by default the pod's own), and None when a
-        term has a namespaceSelector (it may select any namespace). Empty without terms."""
-        found = self._term_namespaces
+    def term_hooks(self) -> tuple[TermHook, ...]:
+        """Where this pod, as a placed pod, hangs in Cluster.term_pods: a pod one of its
+        (anti-)affinity terms matches has some hook (see `affinity_term_hooks`) that
+        `pod_hooks` lists for it. Empty without terms."""
+        found = self._term_hooks
         if found is None:
             terms = [*self.required_affinity, *self.required_anti_affinity]
             terms += [w.term for w in self.preferred_affinity + self.preferred_anti_affinity]
-            spaces: set[str | None] = set()
+            hooks: dict[TermHook, None] = {}
             for term in terms:
-                spaces.update(term.namespaces)
-                if not term.namespace_selector.nothing:
-                    spaces.add(None)
-            found = self._term_namespaces = tuple(
-                sorted(spaces, key=lambda space: (space is not None, space or ""))
-            )
+                hooks.update(dict.fromkeys(affinity_term_hooks(term)))
+            found = self._term_hooks = tuple(hooks)
         return found
+
+
+# (namespace or None for "any namespace", label hook): a label hook is () for any labels,
+# (key,) for labels with the key, (key, value) for labels with key=value
+TermHook = tuple[str | None, tuple[Any, ...]]
+_POSITIVE = (EQUALS, DOUBLE_EQUALS, IN)
+_NEEDS_KEY = (EXISTS, GREATER, LESS)
+
+
+def affinity_term_hooks(term: AffinityTerm) -> list[TermHook]:
+    """Hooks of which every pod the term matches has one (as `pod_hooks` lists them):
+    the namespaces the term names, or None when it has a namespaceSelector (any namespace),
+    times one requirement every matching pod's labels meet: a `key in (values)` (one hook per
+    value), else a requirement that needs the key, else none (). A term whose selector is
+    Nothing matches no pod and has no hook."""
+    if term.selector.nothing:
+        return []
+    labels: list[tuple[Any, ...]] | None = None
+    for requirement in term.selector.requirements:
+        if requirement.operator in _POSITIVE and requirement.values:
+            labels = [(requirement.key, value) for value in requirement.values]
+            break
+    if labels is None:
+        keyed = [r.key for r in term.selector.requirements if r.operator in _NEEDS_KEY]
+        labels = [(keyed[0],)] if keyed else [()]
+    spaces: list[str | None] = sorted(term.namespaces)
+    if not term.namespace_selector.nothing:
+        spaces.append(None)
+    return [(space, label) for space in spaces for label in labels]
+
+
+def pod_hooks(namespace: str, labels: Mapping[str, Any]) -> list[TermHook]:
+    """The hooks under which a term that may match a pod of this namespace and labels
+    hangs."""
+    found: list[tuple[Any, ...]] = [()]
+    for key, value in labels.items():
+        found.append((key,))
+        try:
+            hash(value)
+        except TypeError:
+            continue  # no `key in (values)` requirement matches it
+        found.append((key, value))
+    return [(space, label) for space in (namespace, None) for label in found]
 
 
 @dataclass(eq=False)
@@ -230,12 +277,17 @@ class TemplateFactory:
     """Builds PodTemplates and shares them between pods with equal namespace, labels, spec.
 
     Replicas usually share one spec object (found by identity); otherwise the spec's
-    canonical JSON finds an equal one."""
+    canonical JSON finds an equal one. That JSON is only needed once a second pod with the
+    same namespace, labels, owner and nodeName comes (recorded pods each have their own spec
+    object and mostly differ in nodeName), so it is computed then."""
 
     def __init__(self, features: Features) -> None:
         self.features = features
         self._by_identity: dict[tuple[Any, ...], tuple[dict[str, Any], PodTemplate]] = {}
         self._by_content: dict[tuple[Any, ...], PodTemplate] = {}
+        # (namespace, labels, owner, nodeName) -> the only template with it whose content key
+        # is not in _by_content yet (its spec), or None once all of them are
+        self._unkeyed: dict[tuple[Any, ...], tuple[dict[str, Any], PodTemplate] | None] = {}
         self._count = 0
 
     def template(self, view: PodView) -> PodTemplate:
@@ -245,15 +297,30 @@ class TemplateFactory:
         known = self._by_identity.get((*identity, id(spec)))
         if known is not None and known[0] is spec:
             return known[1]
-        content = (*identity, json.dumps(spec, sort_keys=True, default=str))
-        built = self._by_content.get(content)
-        if built is None:
-            built = self._build(view.namespace, labels, spec)
-            self._count += 1
-            built.key = self._count
-            self._by_content[content] = built
+        # equal specs have equal nodeNames: pods with another nodeName cannot share
+        prefix = (*identity, json.dumps(spec.get("nodeName"), default=str))
+        if prefix not in self._unkeyed:
+            built = self._new(view.namespace, labels, spec)
+            self._unkeyed[prefix] = (spec, built)
+        else:
+            unkeyed = self._unkeyed[prefix]
+            if unkeyed is not None:
+                first_spec, first = unkeyed
+                self._by_content[(*identity, _content(first_spec))] = first
+                self._unkeyed[prefix] = None
+            content = (*identity, _content(spec))
+            built = self._by_content.get(content)
+            if built is None:
+                built = self._new(view.namespace, labels, spec)
+                self._by_content[content] = built
         # keep the spec referenced so that its id is not reused while cached
         self._by_identity[(*identity, id(spec))] = (spec, built)
+        return built
+
+    def _new(self, namespace: str, labels: dict[str, str], spec: dict[str, Any]) -> PodTemplate:
+        built = self._build(namespace, labels, spec)
+        self._count += 1
+        built.key = self._count
         return built
 
     def _build(self, namespace: str, labels: dict[str, str], spec: dict[str, Any]) -> PodTemplate:
@@ -314,6 +381,10 @@ class TemplateFactory:
             image_count=len(images),
             volumes=[dict(v) for v in _list(spec.get("volumes")) if isinstance(v, Mapping)],
         )
+
+
+def _content(spec: Mapping[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, default=str)
 
 
 def _weighted(

@@ -128,8 +128,20 @@ class Requests:
         )
 
 
+_AMOUNTS: dict[tuple[bool, str], int] = {}
+
+
 def _amount(name: str, value: object) -> int:
-    return quantity_milli(value) if name == CPU else quantity_value(value)
+    if not isinstance(value, str):
+        return quantity_milli(value) if name == CPU else quantity_value(value)
+    key = (name == CPU, value)
+    found = _AMOUNTS.get(key)
+    if found is None:
+        found = quantity_milli(value) if key[0] else quantity_value(value)
+        if len(_AMOUNTS) >= 4096:
+            _AMOUNTS.clear()
+        _AMOUNTS[key] = found
+    return found
 
 
 def _container_requests(container: Mapping[str, Any]) -> dict[str, int]:

@@ -32,9 +32,30 @@ from kplan.plan.scheduling.podinfo import PodTemplate
 if TYPE_CHECKING:
     from kplan.plan.scheduling.fastpath import FastEngine
 
-__all__ = ["TemplateCache"]
+__all__ = ["LocalTable", "TemplateCache"]
 
 _PORTS = Status(UNSCHEDULABLE, PORTS_REASON)
+# fits_request's reasons for a pod without scalar resources, in its order
+_FIT_REASONS = (
+    "Too many pods",
+    "Insufficient cpu",
+    "Insufficient memory",
+    "Insufficient ephemeral-storage",
+)
+_FIT_STATUSES: dict[tuple[bool, ...], Status] = {}
+
+
+class LocalTable:
+    """Per node: the NodePorts/NodeResourcesFit status and the node-local score (0 where the
+    status is a failure) of a group of equivalent templates, with the node's generation when
+    they were computed (a node's generation changes with every pod added or removed)."""
+
+    __slots__ = ("generation", "status", "local")
+
+    def __init__(self, n: int) -> None:
+        self.generation = [-1] * n
+        self.status: list[Status | None] = [None] * n
+        self.local = [0] * n
 
 
 class _Group:
@@ -58,6 +79,7 @@ class TemplateCache:
         cluster = self.cluster
         self.static = engine.static_data(template)
         self.local_score = engine.local_scorer(template)
+        self.table = engine.local_table(template)
         self.images = engine.image_scores(template)
         self.ports = template.host_ports
         fit = engine.plugins.get("NodeResourcesFit")
@@ -121,29 +143,48 @@ class TemplateCache:
         nodes = self.cluster.nodes
         n = len(nodes)
         status = list(self.static.status)
-        for index in range(n):
-            if status[index] is None:
-                status[index] = self._dynamic_status(nodes[index])
+        dynamic = self._dynamic_status
         spread = self.spread.signatures() if self.spread is not None else [()] * n
         affinity = self.affinity.signatures() if self.affinity is not None else [()] * n
         taint_raw, affinity_raw = self.static.taint_raw, self.static.affinity_raw
         images = self.images
         local_score = self.local_score
-        failures: dict[Status, int] = {}
+        table = self.table
+        if table is None:
+            table = LocalTable(n)  # this template's own, filled now
+        generations, table_status, table_local = table.generation, table.status, table.local
+        # the nodes the static filters reject are counted once per StaticData; the others'
+        # failures per Status object first (mostly shared), then per equal Status
+        counted: dict[int, list[Any]] = {}
         entries: dict[tuple[Any, ...], list[tuple[int, int, int]]] = {}
+        every = list(zip(taint_raw, affinity_raw, spread, affinity, strict=True))
         signatures: list[tuple[Any, ...] | None] = [None] * n
-        for index in range(n):
-            found = status[index]
+        for index in self.static.open:
+            node = nodes[index]
+            if generations[index] != node.generation:
+                found = table_status[index] = dynamic(node)
+                table_local[index] = local_score(node) if found is None else 0
+                generations[index] = node.generation
+            else:
+                found = table_status[index]
             if found is not None:
-                failures[found] = failures.get(found, 0) + 1
+                status[index] = found
+                slot = counted.get(id(found))
+                if slot is None:
+                    counted[id(found)] = [found, 1]
+                else:
+                    slot[1] += 1
                 continue
-            local = local_score(nodes[index]) + images.get(index, 0)
-            signature = (taint_raw[index], affinity_raw[index], spread[index], affinity[index])
-            signatures[index] = signature
+            local = table_local[index] + images.get(index, 0) if images else table_local[index]
+            signature = signatures[index] = every[index]
             bucket = entries.get(signature)
             if bucket is None:
-                bucket = entries[signature] = []
-            bucket.append((-local, index, 1))
+                entries[signature] = [(-local, index, 1)]
+            else:
+                bucket.append((-local, index, 1))
+        failures: dict[Status, int] = dict(self.static.failed)
+        for found, count in counted.values():
+            failures[found] = failures.get(found, 0) + count
         groups: dict[tuple[Any, ...], _Group] = {}
         for signature, heap in entries.items():
             heapify(heap)
@@ -156,27 +197,37 @@ class TemplateCache:
         self.groups = groups
         self.failures = failures
 
-    def _quick_fit(self) -> Callable[[NodeInfo], bool] | None:
-        """A yes/no NodeResourcesFit check for the usual pod (no scalar resources): exactly
-        `not fits_request(...)`, without building the reasons."""
+    def _quick_fit(self) -> Callable[[NodeInfo], Status | None] | None:
+        """NodeResourcesFit for the usual pod (no scalar resources): exactly the status
+        `fits_request` gives, one shared Status object per combination of reasons."""
         requests = self.template.requests
         if requests.scalar or not self.fit_check:
             return None
         cpu, memory, storage = requests.milli_cpu, requests.memory, requests.ephemeral_storage
         skip_zero = self.skip_zero
+        known = _FIT_STATUSES
+
+        def status(*failed: bool) -> Status:
+            found = known.get(failed)
+            if found is None:
+                reasons = [name for name, fails in zip(_FIT_REASONS, failed, strict=False) if fails]
+                found = known[failed] = Status(UNSCHEDULABLE, *reasons)
+            return found
+
         if requests.is_zero():
-            return lambda node: len(node.pods) < node.alloc_pods
+            return lambda node: status(True) if len(node.pods) >= node.alloc_pods else None
         check_cpu = cpu > 0 or not skip_zero
         check_memory = memory > 0 or not skip_zero
         check_storage = storage > 0 or not skip_zero
 
-        def fits(node: NodeInfo) -> bool:
-            return (
-                len(node.pods) < node.alloc_pods
-                and not (check_cpu and cpu > node.alloc_cpu - node.req_cpu)
-                and not (check_memory and memory > node.alloc_memory - node.req_memory)
-                and not (check_storage and storage > node.alloc_ephemeral - node.req_ephemeral)
-            )
+        def fits(node: NodeInfo) -> Status | None:
+            pods = len(node.pods) >= node.alloc_pods
+            short_cpu = check_cpu and cpu > node.alloc_cpu - node.req_cpu
+            short_memory = check_memory and memory > node.alloc_memory - node.req_memory
+            short_storage = check_storage and storage > node.alloc_ephemeral - node.req_ephemeral
+            if pods or short_cpu or short_memory or short_storage:
+                return status(pods, short_cpu, short_memory, short_storage)
+            return None
 
         return fits
 
@@ -213,8 +264,8 @@ class TemplateCache:
         if self.ports_check and ports_conflict(node.used_ports, self.ports):
             return _PORTS
         if self.fit_check:
-            if self.quick_fit is not None and self.quick_fit(node):
-                return None
+            if self.quick_fit is not None:
+                return self.quick_fit(node)
             reasons = fits_request(
                 self.template,
                 node,
