@@ -361,7 +361,6 @@ def match(inputs: PlanInputs, selector: str, output: str) -> None:
     """
     from kplan.plan.selection import (
         SelectorArgumentError,
-        cluster_view,
         match_candidates,
         matching_objects,
         selector_from_argument,
@@ -374,13 +373,7 @@ def match(inputs: PlanInputs, selector: str, output: str) -> None:
         click.echo(f"kplan: invalid selector: {error}", err=True)
         raise SystemExit(EXIT_PROBLEMS) from None
     read = load_inputs(inputs)
-    objects, pods = cluster_view(
-        read.manifests.resources,
-        read.snapshot,
-        default_namespace=inputs.namespace,
-        kubernetes_version=read.version,
-        unchanged=_unchanged_workloads(read, inputs),
-    )
+    objects, pods = _cluster_after(read, inputs)
     render_match(
         str(parsed), matching_objects(parsed, match_candidates(objects, pods)), output, sys.stdout
     )
@@ -403,20 +396,27 @@ def graph(inputs: PlanInputs, graph_format: str) -> None:
 
     Exit 0; 1 when the input has unreadable documents (the rest is still drawn).
     """
-    from kplan.plan.selection import cluster_view, relation_graph, snapshot_coverage
+    from kplan.plan.selection import relation_graph, snapshot_coverage
     from kplan.report.graph_out import render_graph
 
     read = load_inputs(inputs)
-    objects, pods = cluster_view(
+    objects, pods = _cluster_after(read, inputs)
+    drawn = relation_graph(objects, pods, covers=snapshot_coverage(read.snapshot))
+    render_graph(drawn, graph_format, sys.stdout)
+    _report_load_problems(read)
+
+
+def _cluster_after(read: Loaded, inputs: PlanInputs) -> tuple[list[Any], list[Any]]:
+    """Objects and pods once the input is applied (for match and graph)."""
+    from kplan.plan.selection import cluster_view
+
+    return cluster_view(
         read.manifests.resources,
         read.snapshot,
         default_namespace=inputs.namespace,
         kubernetes_version=read.version,
         unchanged=_unchanged_workloads(read, inputs),
     )
-    drawn = relation_graph(objects, pods, covers=snapshot_coverage(read.snapshot))
-    render_graph(drawn, graph_format, sys.stdout)
-    _report_load_problems(read)
 
 
 def _unchanged_workloads(read: Loaded, inputs: PlanInputs) -> set[str]:
