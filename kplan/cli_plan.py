@@ -424,19 +424,11 @@ def _unchanged_workloads(read: Loaded, inputs: PlanInputs) -> set[str]:
     (a Deployment scaled by hand keeps its replicas when its manifest names none)."""
     if read.snapshot is None:
         return set()
-    from kplan.plan.changes import ChangeOptions, object_id, plan_changes
-    from kplan.plan.model import NO_OP
+    from kplan.plan.changes import ChangeOptions, plan_changes, unchanged_refs
 
-    options = ChangeOptions(
-        kubernetes_version=read.version, namespace=inputs.namespace, show_all=True
-    )
+    options = ChangeOptions(kubernetes_version=read.version, namespace=inputs.namespace)
     changes, _ = plan_changes(read.manifests.resources, read.snapshot, options)
-    kept = {change.object for change in changes if change.action == NO_OP}
-    return {
-        identity.ref()
-        for identity in (object_id(r, options) for r in read.manifests.resources)
-        if identity in kept
-    }
+    return unchanged_refs(read.manifests.resources, changes, options)
 
 
 def _report_load_problems(read: Loaded) -> None:

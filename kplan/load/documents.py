@@ -304,7 +304,7 @@ def _add_resources(value: Any, table: Table, source: str, chunk: Chunk, loaded: 
                 source,
                 line,
                 column,
-                f"a Kubernetes object must be a mapping, found {_json_type(value)}",
+                f"a Kubernetes object must be a mapping, found {json_type(value)}",
             )
         )
         return
@@ -338,7 +338,7 @@ def _add_list_items(
                     source,
                     line,
                     column,
-                    f"item {index} of the {kind} must be a mapping, found {_json_type(item)}",
+                    f"item {index} of the {kind} must be a mapping, found {json_type(item)}",
                 )
             )
             continue
@@ -375,7 +375,7 @@ def _add_object(
                     source,
                     at[0] if at else line,
                     at[1] if at else column,
-                    f"{where}'{field_name}' must be a string, found {_json_type(found)}",
+                    f"{where}'{field_name}' must be a string, found {json_type(found)}",
                 )
             )
             return
@@ -395,7 +395,8 @@ def _add_object(
     loaded.resources.append(Resource(body, origin, positions))
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """How messages name the type of a decoded value ("a list", "null", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -101,6 +101,16 @@ def plan_changes(
     return changes, planner.findings
 
 
+def unchanged_refs(
+    desired: Sequence[Resource], changes: Sequence[Change], options: ChangeOptions
+) -> set[str]:
+    """Refs of the desired objects that applying leaves as they are (no change, or a no-op):
+    their controllers have nothing to do, so their recorded pods stay."""
+    changed = {change.object for change in changes if change.action != NO_OP}
+    identities = (object_id(resource, options) for resource in desired)
+    return {identity.ref() for identity in identities if identity not in changed}
+
+
 def _location(resource: Resource) -> Location:
     return Location(resource.origin.source, resource.origin.line, resource.origin.column)
 

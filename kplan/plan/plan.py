@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.diagnostics import ERROR
-from kplan.plan.changes import ChangeOptions, object_id, plan_changes
-from kplan.plan.model import NO_OP, Change, Finding, Location, Plan
+from kplan.plan.changes import ChangeOptions, object_id, plan_changes, unchanged_refs
+from kplan.plan.model import Change, Finding, Location, Plan
 from kplan.resource import Resource
 from kplan.results import INVALID, ValidationReport
 
@@ -119,12 +119,7 @@ def _cluster_sections(
         namespace=options.namespace,
         crd_scopes=scopes,
     )
-    changed = {change.object for change in changes if change.action != NO_OP}
-    unchanged = {
-        identity.ref()
-        for identity in (object_id(resource, change_options) for resource in planned)
-        if identity not in changed
-    }
+    unchanged = unchanged_refs(planned, changes, change_options)
     objects, pods = wiring_inputs(
         planned,
         snapshot,

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from kplan.diagnostics import SourceProblem
 from kplan.k8s.scope import crd_scope, group_of, is_cluster_scoped
 from kplan.load import load_paths
+from kplan.load.documents import json_type
 from kplan.load.sources import STDIN, SourceFile, expand_paths
 from kplan.plan.model import ObjectId
 from kplan.resource import Resource, json_pointer_escape
@@ -266,7 +267,7 @@ def _well_formed(resource: Resource, problems: list[SourceProblem]) -> bool:
     thing wrong."""
     metadata = resource.body.get("metadata")
     if not isinstance(metadata, dict):
-        found = "nothing" if metadata is None else _type_name(metadata)
+        found = "nothing" if metadata is None else json_type(metadata)
         message = f"{resource.kind} object has no metadata mapping (found {found}); skipped"
         problems.append(_problem(resource, "/metadata", message))
         return False
@@ -287,11 +288,11 @@ def _metadata_problem(metadata: dict[str, Any]) -> tuple[str, str] | None:
     if name is None or name == "":
         return "/metadata", "missing metadata.name"
     if not isinstance(name, str):
-        return "/metadata/name", f"metadata.name must be a string, found {_type_name(name)}"
+        return "/metadata/name", f"metadata.name must be a string, found {json_type(name)}"
     for key in ("namespace", "uid", "resourceVersion"):
         value = metadata.get(key)
         if value is not None and not isinstance(value, str):
-            return f"/metadata/{key}", f"metadata.{key} must be a string, found {_type_name(value)}"
+            return f"/metadata/{key}", f"metadata.{key} must be a string, found {json_type(value)}"
     for key in ("labels", "annotations"):
         value = metadata.get(key)
         if value is None:
@@ -299,12 +300,12 @@ def _metadata_problem(metadata: dict[str, Any]) -> tuple[str, str] | None:
         if not isinstance(value, dict):
             return (
                 f"/metadata/{key}",
-                f"metadata.{key} must be a mapping, found {_type_name(value)}",
+                f"metadata.{key} must be a mapping, found {json_type(value)}",
             )
         for entry, text in value.items():
             if not isinstance(text, str):
                 pointer = f"/metadata/{key}/{json_pointer_escape(entry)}"
-                return pointer, f"metadata.{key}.{entry} must be a string, found {_type_name(text)}"
+                return pointer, f"metadata.{key}.{entry} must be a string, found {json_type(text)}"
     owners = metadata.get("ownerReferences")
     if owners is not None and not (
         isinstance(owners, list) and all(isinstance(owner, dict) for owner in owners)
@@ -325,17 +326,3 @@ def _duplicate(resource: Resource, first: Resource, object_id: ObjectId) -> Sour
 def _problem(resource: Resource, pointer: str, message: str, key: bool = False) -> SourceProblem:
     line, column = resource.locate(pointer, key=key)
     return SourceProblem(resource.origin.source, line, column, message)
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "null"
