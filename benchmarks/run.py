@@ -10,8 +10,9 @@
     rate compared with (a);
 (c) one 10-object file as a whole process, the pre-commit case (median of several runs);
 (d) loading the 4.2 MB prometheus-operator bundle in process;
-(e) `kplan diff` of ~5,000 desired objects against a ~20,000-object recorded cluster
-    (benchmarks/diff_data.py builds both).
+(e) `kplan diff` and `kplan wiring` of ~5,000 desired objects against a ~20,000-object
+    recorded cluster (benchmarks/diff_data.py builds both), with and without the second
+    process (KPLAN_JOBS=1).
 
 A benchmark measures; tests assert behaviour. Numbers depend on the machine's load: check
 `uptime` first.
@@ -104,9 +105,10 @@ def _write(folder: Path, index: int, batch: list[dict], dumper: object) -> Path:
     return path
 
 
-def timed_process(command: list[str]) -> tuple[float, int]:
+def timed_process(command: list[str], **extra_env: str) -> tuple[float, int]:
     # An installed package has its bytecode compiled; do not let the environment forbid it.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra_env)
     start = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     return time.perf_counter() - start, done.returncode
@@ -186,13 +188,31 @@ def bench_diff(quick: bool) -> None:
     snapshot, desired, recorded, wanted = make(
         DATA / f"nodes-{sizes[0]}", CORPUS, ROOT / "fixtures", *sizes
     )
-    wall, code = timed_process(
-        [*kplan_command(), "diff", "-o", "json", str(desired), "--snapshot", str(snapshot)]
-    )
-    print(
-        f"(e) kplan diff, {wanted} desired objects against a {recorded}-object snapshot: "
-        f"{wall:.2f} s wall, {(wanted + recorded) / wall:,.0f} objects/s (exit {code})"
-    )
+    runs = 1 if quick else 3
+    for command in ("diff", "wiring"):
+        for jobs in ("2", "1"):  # kplan.parallel's second process, and without it
+            walls, code = [], 0
+            for _ in range(runs):
+                wall, code = timed_process(
+                    [
+                        *kplan_command(),
+                        command,
+                        "-o",
+                        "json",
+                        str(desired),
+                        "--snapshot",
+                        str(snapshot),
+                    ],
+                    KPLAN_JOBS=jobs,
+                )
+                walls.append(wall)
+            middle = statistics.median(walls)
+            print(
+                f"(e) kplan {command}, {wanted} desired objects against a {recorded}-object "
+                f"snapshot, {'two processes' if jobs == '2' else 'one process'}: median "
+                f"{middle:.2f} s wall (min {min(walls):.2f}, max {max(walls):.2f}, {runs} runs), "
+                f"{(wanted + recorded) / middle:,.0f} objects/s (exit {code})"
+            )
 
 
 def bench_sections(quick: bool) -> None:

@@ -1,3 +1,3 @@
-from kplan.cli import main
+from kplan.cli import run
 
-main()
+run()

@@ -110,6 +110,7 @@ class Loaded:
     snapshot: Any  # kplan.snapshot.load.Snapshot | None
     version: str
     config: Any  # kplan.rules.config.RulesConfig
+    report: Any = None  # kplan.results.ValidationReport when validated while reading
 
 
 def load_inputs(inputs: PlanInputs) -> Loaded:
@@ -119,6 +120,7 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
     from pathlib import Path
 
     from kplan.load import MissingPath, load_paths
+    from kplan.parallel import in_background
     from kplan.rules.config import ConfigError, load_config
     from kplan.snapshot.load import load_snapshot
 
@@ -136,13 +138,41 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
         raise SystemExit(EXIT_PROBLEMS) from None
     for problem in config.problems:
         click.echo(f"kplan: {config.source}: {problem}", err=True)
+    # The manifests are read and validated in a second process while this one reads the
+    # recorded cluster (the bigger of the two); standard input can only be read once, so
+    # not when it is used.
+    reads_stdin = "-" in (*inputs.paths, *inputs.crd_paths, *inputs.snapshot_paths)
+    manifests_job = None
+    if inputs.snapshot_paths and not reads_stdin:
+        manifests_job = in_background(functools.partial(_read_and_validate, inputs, version))
+    snapshot = snapshot_error = None
     try:
-        manifests = load_paths(inputs.paths)
-        crds = load_paths(inputs.crd_paths).resources if inputs.crd_paths else []
         snapshot = load_snapshot(inputs.snapshot_paths) if inputs.snapshot_paths else None
     except MissingPath as error:
+        snapshot_error = error
+    report = None
+    try:  # a missing path is reported in the order of the options: manifests, CRDs, snapshot
+        if manifests_job is not None:
+            manifests, crds, report = manifests_job.result()
+        else:
+            manifests = load_paths(inputs.paths)
+            crds = load_paths(inputs.crd_paths).resources if inputs.crd_paths else []
+        if snapshot_error is not None:
+            raise snapshot_error
+    except MissingPath as error:
         raise click.UsageError(str(error)) from None
-    return Loaded(manifests, crds, snapshot, version, config)
+    return Loaded(manifests, crds, snapshot, version, config, report)
+
+
+def _read_and_validate(inputs: PlanInputs, version: str) -> tuple[Any, list[Any], Any]:
+    """(manifests, extra CRDs, validation report)."""
+    from kplan.load import load_paths
+    from kplan.plan.plan import validate_manifests
+
+    manifests = load_paths(inputs.paths)
+    crds = load_paths(inputs.crd_paths).resources if inputs.crd_paths else []
+    report = validate_manifests(manifests, crds, version, inputs.strict, inputs.namespace)
+    return manifests, crds, report
 
 
 def build(
@@ -172,7 +202,7 @@ def build(
         capacity=capacity,
         sections=sections if sections is not None else ALL_SECTIONS,
     )
-    return build_plan(read.manifests, read.snapshot, options, read.crds)
+    return build_plan(read.manifests, read.snapshot, options, read.crds, read.report)
 
 
 def _output_option(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -30,7 +30,6 @@ default StorageClass, Service IP families, and serialisation artefacts such as
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +37,7 @@ from kplan.k8s import defaults_core as core
 from kplan.k8s import defaults_other as other
 from kplan.k8s import defaults_workloads as workloads
 from kplan.k8s.defaults_base import Version, parse_version
+from kplan.k8s.jsoncopy import deep_copy
 
 __all__ = ["ALLOCATED_PATHS", "allocated_fields", "apply_defaults", "is_known"]
 
@@ -106,7 +106,7 @@ def apply_defaults(
     body: dict[str, Any], kubernetes_version: str, *, status: bool = False
 ) -> dict[str, Any]:
     """A defaulted deep copy of `body` (see the module docstring)."""
-    result = copy.deepcopy(body)
+    result = deep_copy(body)
     if not isinstance(result, dict):
         return result
     api_version, kind = result.get("apiVersion"), result.get("kind")

@@ -13,7 +13,6 @@ registry drops the field while the HPASelectionStrategy gate is off, and the gat
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from kplan.k8s.defaults_base import (
@@ -25,6 +24,7 @@ from kplan.k8s.defaults_base import (
     non_empty,
     set_if_nil,
 )
+from kplan.k8s.jsoncopy import deep_copy
 
 # pkg/apis/autoscaling/v2/defaults.go defaultHPAScaleUpRules / defaultHPAScaleDownRules.
 SCALE_UP_RULES: dict[str, Any] = {
@@ -82,7 +82,7 @@ def default_hpa_v2(body: dict[str, Any], version: Version) -> None:
         return
     set_if_nil(spec, "minReplicas", 1)
     if spec.get("metrics") in (None, []):
-        spec["metrics"] = copy.deepcopy(DEFAULT_METRICS)
+        spec["metrics"] = deep_copy(DEFAULT_METRICS)
     behavior = as_dict(spec.get("behavior"))
     if behavior is not None:
         _rules(behavior, "scaleUp", SCALE_UP_RULES)
@@ -95,7 +95,7 @@ def _rules(behavior: dict[str, Any], key: str, defaults: dict[str, Any]) -> None
     if rules is None:
         return
     for name, value in defaults.items():
-        set_if_nil(rules, name, copy.deepcopy(value))
+        set_if_nil(rules, name, deep_copy(value))
 
 
 def default_storage_class(body: dict[str, Any], version: Version) -> None:

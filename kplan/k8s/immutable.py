@@ -41,11 +41,11 @@ ValidateIngressClassUpdate; pkg/apis/scheduling/validation ValidatePriorityClass
 from __future__ import annotations
 
 import base64
-import copy
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from kplan.k8s.jsoncopy import deep_copy
 from kplan.k8s.quantity import QuantityError, parse_quantity
 
 __all__ = ["IMMUTABLE_PATHS", "immutable_paths", "replace_reason"]
@@ -367,7 +367,7 @@ def _elastic_indexed(spec: Any) -> bool:
 
 def _job_template(template: Any, suspended: bool) -> Any:
     """A copy without what a suspended Job may change (JobMutableNodeSchedulingDirectives)."""
-    template = copy.deepcopy(template)
+    template = deep_copy(template)
     if not suspended or not isinstance(template, dict):
         return template
     metadata = _dict(template.get("metadata"))

@@ -244,12 +244,7 @@ class _LazyTable:
         if start is None or end is None:
             return self.load
         line, column = self._line_column(start)
-
-        def load_item() -> dict[str, Position]:
-            text = " " * (column - 1) + self._chunk.text[start:end]
-            return self._parse(text, line - 1, prefix)
-
-        return load_item
+        return _ItemLoader(self._chunk, start, end, line, column, prefix)
 
     @staticmethod
     def _parse(text: str, line_offset: int, prefix: str) -> dict[str, Position]:
@@ -348,6 +343,21 @@ def _add_list_items(
             if "apiVersion" not in item and isinstance(list_api_version, str):
                 item = {"apiVersion": list_api_version, **item}
         _add_object(item, table, prefix, index, source, chunk, loaded)
+
+
+class _ItemLoader:
+    """The position table of one List item, read from that item's text alone (a class, not
+    a closure, so that the manifests can be pickled: kplan.parallel)."""
+
+    def __init__(
+        self, chunk: Chunk, start: int, end: int, line: int, column: int, prefix: str
+    ) -> None:
+        self.chunk, self.start, self.end, self.prefix = chunk, start, end, prefix
+        self.line, self.column = line, column
+
+    def __call__(self) -> dict[str, Position]:
+        text = " " * (self.column - 1) + self.chunk.text[self.start : self.end]
+        return _LazyTable._parse(text, self.line - 1, self.prefix)
 
 
 def _add_object(

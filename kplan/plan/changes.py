@@ -84,21 +84,58 @@ def plan_changes(
     desired: Sequence[Resource], snapshot: Snapshot | None, options: ChangeOptions
 ) -> tuple[list[Change], list[Finding]]:
     """Changes in input order (then prune deletes by identity), and the plan's findings."""
-    planner = _Planner(snapshot, options)
-    chosen: dict[ObjectId, Resource] = {}
-    for resource in desired:
-        identity = object_id(resource, options)
-        if identity in chosen:
-            planner.duplicate(resource, identity, chosen[identity])
-        chosen[identity] = resource  # the later one wins, as a second apply would
-    changes = []
-    for identity, resource in chosen.items():
-        change = planner.change(identity, resource)
-        if change.action != NO_OP or options.show_all:
-            changes.append(change)
-    planner.check_namespaces(chosen)
-    changes.extend(planner.prune(set(chosen)))
-    return changes, planner.findings
+    planner = ChangePlanner(desired, snapshot, options)
+    return planner.assemble(planner.compute(list(planner.chosen)))
+
+
+# One object's result: its change and the findings about it.
+Computed = tuple[ObjectId, Change, list[Finding]]
+
+
+class ChangePlanner:
+    """plan_changes in steps: the objects to plan (a later definition of an identity wins,
+    as a second apply would), then changes for any subset of them, then the assembled
+    result in input order. The plan computes the workloads' changes first (the later
+    stages need them) and the others in a second process (kplan.parallel)."""
+
+    def __init__(
+        self, desired: Sequence[Resource], snapshot: Snapshot | None, options: ChangeOptions
+    ) -> None:
+        self._planner = _Planner(snapshot, options)
+        self.options = options
+        self.chosen: dict[ObjectId, Resource] = {}
+        for resource in desired:
+            identity = object_id(resource, options)
+            if identity in self.chosen:
+                self._planner.duplicate(resource, identity, self.chosen[identity])
+            self.chosen[identity] = resource
+
+    def compute(self, identities: Sequence[ObjectId]) -> list[Computed]:
+        planner = self._planner
+        computed = []
+        for identity in identities:
+            before = len(planner.findings)
+            change = planner.change(identity, self.chosen[identity])
+            computed.append((identity, change, planner.findings[before:]))
+            del planner.findings[before:]
+        return computed
+
+    def assemble(self, computed: Sequence[Computed]) -> tuple[list[Change], list[Finding]]:
+        """Changes in input order (no-ops only with show_all), then prune deletes; findings:
+        duplicates, each object's in input order, then missing namespaces."""
+        by_identity = {identity: (change, found) for identity, change, found in computed}
+        findings = list(self._planner.findings)
+        changes = []
+        for identity in self.chosen:
+            change, found = by_identity[identity]
+            findings.extend(found)
+            if change.action != NO_OP or self.options.show_all:
+                changes.append(change)
+        planner = _Planner(self._planner.snapshot, self.options)
+        planner.check_namespaces(self.chosen)
+        findings.extend(planner.findings)
+        changes.extend(planner.prune(set(self.chosen)))
+        return changes, findings
 
 
 def unchanged_refs(

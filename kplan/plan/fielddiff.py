@@ -22,14 +22,32 @@ def is_empty(value: Any) -> bool:
 
 
 def same(left: Any, right: Any) -> bool:
-    """API equality (see the module docstring)."""
-    if is_empty(left) and is_empty(right):
+    """API equality (see the module docstring). Written as a type dispatch without
+    generators: plans call it on every subtree of every updated object."""
+    if left is right:
         return True
-    if isinstance(left, dict) and isinstance(right, dict):
-        keys = left.keys() | right.keys()
-        return all(same(left.get(key, ABSENT), right.get(key, ABSENT)) for key in keys)
-    if isinstance(left, list) and isinstance(right, list):
+    if isinstance(left, dict):
+        if not isinstance(right, dict):
+            return not left and is_empty(right)
+        for key, value in left.items():
+            if not same(value, right.get(key, ABSENT)):
+                return False
+        for key, value in right.items():
+            if key not in left and not is_empty(value):
+                return False
+        return True
+    if isinstance(right, dict):
+        return not right and is_empty(left)
+    if isinstance(left, list):
+        if not isinstance(right, list):
+            return not left and is_empty(right)
         return len(left) == len(right) and all(map(same, left, right))
+    if isinstance(right, list):
+        return not right and is_empty(left)
+    if left is None or left is ABSENT:
+        return right is None or right is ABSENT
+    if right is None or right is ABSENT:
+        return False
     if isinstance(left, bool) or isinstance(right, bool):
         return left is right
     return type(left) is type(right) and left == right or _same_number(left, right)

@@ -20,10 +20,10 @@ Source: kubernetes.io "Declarative Management of Kubernetes Objects Using Config
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Hashable
 from typing import Any
 
+from kplan.k8s.jsoncopy import deep_copy
 from kplan.plan.model import ABSENT
 from kplan.schema.structure import Node, Structure, is_primitive_merge_list, merge_key
 
@@ -64,7 +64,7 @@ class _Merger:
             return self._merge_maps(live, desired, last, node, retain=False)
         if isinstance(desired, list) and isinstance(live, list):
             return self._merge_lists(live, desired, last, node)
-        return copy.deepcopy(desired)
+        return deep_copy(desired)
 
     def _merge_maps(
         self, live: dict[str, Any], desired: dict[str, Any], last: Any, node: Node, retain: bool
@@ -97,11 +97,11 @@ class _Merger:
         if key is None:
             if is_primitive_merge_list(node):
                 return self._merge_sets(live, desired, last)
-            return copy.deepcopy(desired)
+            return deep_copy(desired)
         live_index = keyed_items(live, key)
         desired_index = keyed_items(desired, key)
         if live_index is None or desired_index is None:
-            return copy.deepcopy(desired)
+            return deep_copy(desired)
         last_items = last if isinstance(last, list) else []
         last_index = keyed_items(last_items, key) or {}
         item_node = self.structure.item(node)
@@ -114,7 +114,7 @@ class _Merger:
                 live_item = live[live_index[identity]]
                 merged.append(self._merge_maps(live_item, item, last_item, item_node, retain))
             else:
-                merged.append(copy.deepcopy(item))
+                merged.append(deep_copy(item))
         for item in live:
             identity = item[key]
             if identity not in desired_index and identity not in last_index:

@@ -10,6 +10,7 @@ left out rather than reporting every pod as Pending on an imaginary empty cluste
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.plan.pod_model import PodView
@@ -24,45 +25,35 @@ if TYPE_CHECKING:
 _SPREADING_KINDS = ("Service", "ReplicationController", "ReplicaSet", "StatefulSet", "Deployment")
 
 
-def plan_scheduling(
+@dataclass
+class SchedulingCluster:
+    """What the scheduler reads of the cluster after the plan, built once for the plan's
+    placement, capacity and surge simulations: `nodes` plus the rest of schedule()'s
+    keyword arguments. One template factory serves them all, so each recorded pod's
+    scheduling template is built once, not once per simulation."""
+
+    nodes: list[dict[str, Any]]
+    options: dict[str, Any]
+    # the snapshot's pods (kplan.plan.wiring.stage.snapshot_pod_views)
+    recorded_pods: Sequence[PodView]
+
+
+def scheduling_cluster(
     objects: Sequence[WiredObject],
-    pods: Sequence[PodView],
     snapshot: Snapshot | None,
-    *,
+    recorded_pods: Sequence[PodView],
     kubernetes_version: str,
     config: Mapping[str, Any] | None = None,
-    explain: bool = False,
-    capacity: bool = False,
-) -> dict[str, Any] | None:
-    """The section (`{"placements": [...]}`, with `capacity` when asked), or None when no
-    Nodes were recorded."""
+) -> SchedulingCluster | None:
+    """None without recorded Nodes: there is nothing to place on."""
     if snapshot is None or not snapshot.is_recorded("", "Node"):
         return None
-    from kplan.plan.scheduling import schedule
-
-    new = [pod for pod in pods if pod.planned]
-    existing = [pod for pod in pods if not pod.planned]
-    cluster = _cluster_options(objects, snapshot, kubernetes_version, config)
-    result = schedule(new, existing, cluster.pop("nodes"), explain=explain, **cluster)
-    section: dict[str, Any] = {"placements": result.placements}
-    if capacity:
-        section["capacity"] = workload_capacity(objects, pods, snapshot, kubernetes_version, config)
-    return section
-
-
-def _cluster_options(
-    objects: Sequence[WiredObject],
-    snapshot: Snapshot,
-    kubernetes_version: str,
-    config: Mapping[str, Any] | None,
-) -> dict[str, Any]:
-    """What the scheduler reads of the cluster after the plan, as schedule()'s arguments."""
+    from kplan.plan.scheduling import TemplateFactory, default_profile
 
     def bodies(group: str, kind: str) -> list[dict[str, Any]]:
         return [o.body for o in objects if o.kind == kind and o.group == group]
 
-    return {
-        "nodes": bodies("", "Node"),
+    options = {
         "kubernetes_version": kubernetes_version,
         "priority_classes": bodies("scheduling.k8s.io", "PriorityClass"),
         "pvcs": bodies("", "PersistentVolumeClaim"),
@@ -72,30 +63,46 @@ def _cluster_options(
         "config": config,
         "default_spread_selectors": _spread_selectors(objects),
         "volumes_recorded": snapshot.is_recorded("", "PersistentVolumeClaim"),
+        "templates": TemplateFactory(default_profile(kubernetes_version).features),
     }
+    return SchedulingCluster(bodies("", "Node"), options, recorded_pods)
 
 
-def workload_capacity(
-    objects: Sequence[WiredObject],
+def plan_scheduling(
+    cluster: SchedulingCluster | None,
     pods: Sequence[PodView],
-    snapshot: Snapshot,
-    kubernetes_version: str,
-    config: Mapping[str, Any] | None = None,
-) -> list[dict[str, Any]]:
+    *,
+    explain: bool = False,
+    capacity: bool = False,
+) -> dict[str, Any] | None:
+    """The section (`{"placements": [...]}`, with `capacity` when asked), or None when no
+    Nodes were recorded."""
+    if cluster is None:
+        return None
+    from kplan.plan.scheduling import schedule
+
+    new = [pod for pod in pods if pod.planned]
+    existing = [pod for pod in pods if not pod.planned]
+    result = schedule(new, existing, cluster.nodes, explain=explain, **cluster.options)
+    section: dict[str, Any] = {"placements": result.placements}
+    if capacity:
+        section["capacity"] = workload_capacity(cluster, pods)
+    return section
+
+
+def workload_capacity(cluster: SchedulingCluster, pods: Sequence[PodView]) -> list[dict[str, Any]]:
     """cluster-capacity's question per planned workload: how many more replicas of its pod
     would fit once the plan is applied (every placed pod counted, no preemption)."""
     from kplan.plan.scheduling import capacity
 
     placed = [pod for pod in pods if not pod.planned or pod.node is not None]
-    cluster = _cluster_options(objects, snapshot, kubernetes_version, config)
-    nodes = cluster.pop("nodes")
     result = []
     seen: set[str] = set()
     for pod in pods:
         if not pod.planned or pod.owner is None or pod.owner in seen:
             continue
         seen.add(pod.owner)
-        more = capacity(pod, placed, nodes, limit=CAPACITY_LIMIT, **cluster)
+        more = capacity(pod, placed, cluster.nodes, limit=CAPACITY_LIMIT, **cluster.options)
         result.append({"workload": pod.owner, "more_replicas": more})
     return sorted(result, key=lambda entry: entry["workload"])
 
@@ -104,25 +111,18 @@ def workload_capacity(
 CAPACITY_LIMIT = 1000
 
 
-def surge_check(
-    objects: Sequence[WiredObject],
-    pods: Sequence[PodView],
-    snapshot: Snapshot | None,
-    kubernetes_version: str,
-    config: Mapping[str, Any] | None = None,
-) -> Any:
+def surge_check(cluster: SchedulingCluster | None, pods: Sequence[PodView]) -> Any:
     """`fits(workload_body, n)` for the rollouts: can n surge pods of the workload's new
     template be placed while its old pods still run (the peak of a rolling update)? The
     cluster is the plan's, with the workload's recorded pods back in place of its planned
     ones. None without recorded Nodes."""
-    if snapshot is None or not snapshot.is_recorded("", "Node"):
+    if cluster is None:
         return None
-    from kplan.plan.pods import expand_workload, recorded_pods
+    from kplan.plan.pods import expand_workload
     from kplan.plan.scheduling import capacity
 
-    cluster = _cluster_options(objects, snapshot, kubernetes_version, config)
-    nodes = cluster.pop("nodes")
-    old = recorded_pods(snapshot.of_kind("", "Pod"), snapshot.of_kind("apps", "ReplicaSet"))
+    kubernetes_version = cluster.options["kubernetes_version"]
+    old = cluster.recorded_pods
 
     def fits(body: dict[str, Any], count: int) -> bool:
         metadata = body.get("metadata") or {}
@@ -139,7 +139,9 @@ def surge_check(
             pod for pod in pods if pod.owner != owner and (not pod.planned or pod.node is not None)
         ]
         running += [pod for pod in old if pod.owner == owner]
-        return capacity(template[0], running, nodes, limit=count, **cluster) >= count
+        return (
+            capacity(template[0], running, cluster.nodes, limit=count, **cluster.options) >= count
+        )
 
     fits.checked = []  # type: ignore[attr-defined]
     fits.unchecked = []  # type: ignore[attr-defined]

@@ -7,13 +7,15 @@ not hide the rest of the plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.diagnostics import ERROR
-from kplan.plan.changes import ChangeOptions, object_id, plan_changes, unchanged_refs
+from kplan.plan.changes import ChangeOptions, ChangePlanner, Computed, object_id, unchanged_refs
 from kplan.plan.model import Change, Finding, Location, Plan
+from kplan.plan.pods import WORKLOAD_KINDS
 from kplan.resource import Resource
 from kplan.results import INVALID, ValidationReport
 
@@ -50,19 +52,15 @@ def build_plan(
     snapshot: Snapshot | None,
     options: PlanOptions,
     extra_crds: Sequence[Resource] = (),
+    report: ValidationReport | None = None,
 ) -> Plan:
-    from kplan.validate import ValidateOptions, collect_crd_scopes, validate
+    """The plan; `report` is validate_manifests' report when the caller has it already."""
+    from kplan.validate import collect_crd_scopes
 
-    report = validate(
-        loaded,
-        ValidateOptions(
-            kubernetes_version=options.kubernetes_version,
-            strict=options.strict,
-            namespace=options.namespace,
-            check_duplicates=False,
-        ),
-        extra_crds,
-    )
+    if report is None:
+        report = validate_manifests(
+            loaded, extra_crds, options.kubernetes_version, options.strict, options.namespace
+        )
     plan = Plan(kubernetes_version=options.kubernetes_version)
     plan.input_errors = input_errors(report)
     plan.findings.extend(validation_warnings(report))
@@ -72,7 +70,7 @@ def build_plan(
     scopes = collect_crd_scopes([*extra_crds, *loaded.resources])
     if snapshot is not None:
         scopes = {**collect_crd_scopes(snapshot.resources()), **scopes}
-    changes, findings = plan_changes(
+    planner = ChangePlanner(
         planned,
         snapshot,
         ChangeOptions(
@@ -83,43 +81,86 @@ def build_plan(
             crd_scopes=scopes,
         ),
     )
-    plan.changes = changes
-    plan.findings.extend(findings)
+    # Workloads first: which pods exist, where they run and how they roll out depend on
+    # their changes only. The other objects' changes are planned alongside the later stages.
+    first = [identity for identity in planner.chosen if identity.kind in WORKLOAD_KINDS]
+    rest = [identity for identity in planner.chosen if identity.kind not in WORKLOAD_KINDS]
+    computed = planner.compute(first)
+    workload_changes = [change for _, change, _ in computed]
     from kplan.plan.rollouts import plan_rollouts
 
     wiring_findings: list[Finding] = []
     fits = None
+    later = None
     if options.sections & ALL_SECTIONS:
-        plan.scheduling, plan.wiring, wiring_findings, fits = _cluster_sections(
-            planned, snapshot, changes, scopes, options
+        plan.scheduling, later, fits = _cluster_sections(
+            planned,
+            snapshot,
+            workload_changes,
+            scopes,
+            options,
+            functools.partial(planner.compute, rest),
         )
     if ROLLOUTS in options.sections:
-        plan.rollouts = plan_rollouts(changes, snapshot, options.kubernetes_version, fits=fits)
+        plan.rollouts = plan_rollouts(
+            workload_changes, snapshot, options.kubernetes_version, fits=fits
+        )
+    if later is not None:
+        other_changes, wired = later()
+    else:
+        other_changes, wired = planner.compute(rest), None
+    plan.changes, findings = planner.assemble(computed + other_changes)
+    plan.findings.extend(findings)
+    if wired is not None:
+        plan.wiring, wiring_findings = wired
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
     return plan
+
+
+def validate_manifests(
+    loaded: Loaded,
+    extra_crds: Sequence[Resource],
+    kubernetes_version: str,
+    strict: bool,
+    namespace: str,
+) -> ValidationReport:
+    """The manifests checked as the API server would (objects defined twice are the plan's
+    `duplicate-object` warning, not a validation error)."""
+    from kplan.validate import ValidateOptions, validate
+
+    options = ValidateOptions(
+        kubernetes_version=kubernetes_version,
+        strict=strict,
+        namespace=namespace,
+        check_duplicates=False,
+    )
+    return validate(loaded, options, extra_crds)
 
 
 def _cluster_sections(
     planned: list[Resource],
     snapshot: Snapshot | None,
-    changes: list[Change],
+    workload_changes: list[Change],
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[Finding], Any]:
-    """Scheduling, then wiring, over the cluster after the plan, and the surge check the
-    rollouts use (it needs the same cluster). Workloads the plan leaves
-    alone keep their recorded pods; the others get planned pods, placed by the scheduler
-    (so that wiring sees where they run)."""
-    from kplan.plan.placement import plan_scheduling, surge_check
+    other_changes: Callable[[], list[Computed]],
+) -> tuple[dict[str, Any] | None, Callable[[], Later], Any]:
+    """Scheduling over the cluster after the plan, the surge check the rollouts use (it
+    needs the same cluster), and, deferred, `other_changes()` with the wiring section and
+    its findings. Workloads the plan leaves alone keep their recorded pods; the others get
+    planned pods, placed by the scheduler."""
+    from kplan.parallel import in_background
+    from kplan.plan.placement import plan_scheduling, scheduling_cluster, surge_check
     from kplan.plan.wiring import plan_wiring
-    from kplan.plan.wiring.stage import wiring_inputs
+    from kplan.plan.wiring.stage import snapshot_pod_views, wiring_inputs
 
     change_options = ChangeOptions(
         kubernetes_version=options.kubernetes_version,
         namespace=options.namespace,
         crd_scopes=scopes,
     )
-    unchanged = unchanged_refs(planned, changes, change_options)
+    unchanged = unchanged_refs(planned, workload_changes, change_options)
+    recorded_pods = snapshot_pod_views(snapshot)
     objects, pods = wiring_inputs(
         planned,
         snapshot,
@@ -127,6 +168,7 @@ def _cluster_sections(
         kubernetes_version=options.kubernetes_version,
         crd_scopes=scopes,
         unchanged=unchanged,
+        recorded_pod_views=recorded_pods,
     )
     # The contract's order: priority (the scheduler's queue), then input order, then replica.
     rank = {
@@ -140,33 +182,56 @@ def _cluster_sections(
             pod.replica if pod.planned else 0,
         ),
     )
+    # Wiring does not read where pods run (endpoints list every pod a Service selects, and a
+    # planned pod counts as ready): the section is built, with the changes of the objects
+    # that are not workloads, in a second process while this one schedules and plans the
+    # rollouts.
+    wiring = None
+    if WIRING in options.sections:
+        wiring = functools.partial(
+            plan_wiring,
+            objects,
+            pods,
+            service_cidr=options.service_cidr,
+            recorded_kinds=snapshot.recorded_kinds if snapshot is not None else None,
+            recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
+            config=options.rules_config,
+        )
+    if SCHEDULING in options.sections or ROLLOUTS in options.sections:
+        later = in_background(functools.partial(_later, other_changes, wiring)).result
+    else:  # only wiring: this process builds it while the second plans the other changes
+        changes_job = in_background(other_changes)
+        wired = wiring() if wiring is not None else None
+
+        def later() -> Later:
+            return changes_job.result(), wired
+
+    cluster = None
+    if SCHEDULING in options.sections or ROLLOUTS in options.sections:
+        cluster = scheduling_cluster(
+            objects, snapshot, recorded_pods, options.kubernetes_version, options.scheduler_config
+        )
     scheduling = None
     if SCHEDULING in options.sections:
         scheduling = plan_scheduling(
-            objects,
-            pods,
-            snapshot,
-            kubernetes_version=options.kubernetes_version,
-            config=options.scheduler_config,
-            explain=options.explain,
-            capacity=options.capacity,
+            cluster, pods, explain=options.explain, capacity=options.capacity
         )
     fits = None
     if ROLLOUTS in options.sections:
-        fits = surge_check(
-            objects, pods, snapshot, options.kubernetes_version, options.scheduler_config
-        )
-    if WIRING not in options.sections:
-        return scheduling, None, [], fits
-    wiring, findings = plan_wiring(
-        objects,
-        pods,
-        service_cidr=options.service_cidr,
-        recorded_kinds=snapshot.recorded_kinds if snapshot is not None else None,
-        recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
-        config=options.rules_config,
-    )
-    return scheduling, wiring, findings, fits
+        fits = surge_check(cluster, pods)
+    return scheduling, later, fits
+
+
+# The deferred part of a plan: the other objects' changes, and the wiring section with its
+# findings when it was asked for.
+Later = tuple[list["Computed"], tuple[dict[str, Any], list[Finding]] | None]
+
+
+def _later(
+    other_changes: Callable[[], list[Computed]],
+    wiring: Callable[[], tuple[dict[str, Any], list[Finding]]] | None,
+) -> Later:
+    return other_changes(), wiring() if wiring is not None else None
 
 
 def _suppressed(

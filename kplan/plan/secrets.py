@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 from typing import Any
 
+from kplan.k8s.jsoncopy import deep_copy
 from kplan.plan.model import ABSENT, MASK, FieldChange
 
 SECRET_FIELDS = ("data", "stringData")
@@ -44,7 +44,7 @@ def masked(body: dict[str, Any] | None) -> dict[str, Any] | None:
     """A copy of a Secret with every value replaced by MASK; other objects unchanged."""
     if body is None or not is_secret(body):
         return body
-    result = copy.deepcopy(body)
+    result = deep_copy(body)
     for field in SECRET_FIELDS:
         values = result.get(field)
         if isinstance(values, dict):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -146,3 +147,25 @@ def test_repeated_info_findings_are_summed_up_unless_verbose() -> None:
     assert "... and 8 more info (kind-not-recorded); -v shows them" in short.stdout
     verbose = kplan("diff", BOUTIQUE, "--snapshot", PROD, "-v")
     assert verbose.stdout.count("planned as a create (kind-not-recorded)") == 11
+
+
+def test_output_is_the_same_with_one_process_or_two() -> None:
+    """kplan.parallel reads the manifests and builds the wiring section in a second process
+    when it can; KPLAN_JOBS=1 keeps everything in one. The plan must not depend on it."""
+    commands = [("diff", "json"), ("diff", "text"), ("wiring", "json"), ("rollout", "json")]
+    outputs: dict[str, list[str]] = {"1": [], "2": []}
+    for jobs in outputs:
+        env = {**os.environ, "KPLAN_JOBS": jobs}
+        for command, output in commands:
+            result = kplan(command, BOUTIQUE, "--snapshot", PROD, "-o", output, env=env)
+            assert result.code == 0, result.stderr
+            outputs[jobs].append(result.stdout)
+    assert outputs["1"] == outputs["2"]
+
+
+def test_a_missing_manifest_path_is_named_before_a_missing_snapshot() -> None:
+    """The manifests are read in a second process; their errors still come first."""
+    result = kplan("diff", "no-such-manifests", "--snapshot", "no-such-snapshot.yaml")
+    assert result.code == 3
+    assert "no-such-manifests" in result.stderr and "no-such-snapshot" not in result.stderr
+    assert "Traceback" not in result.stderr

@@ -27,6 +27,7 @@ from kplan.plan.rollout.objects import (
     annotations_of,
     as_dict,
     as_int,
+    as_list,
     controlled_by,
     creation_time,
     metadata,
@@ -237,18 +238,22 @@ def _find_new(owned: list[dict[str, Any]], template: dict[str, Any]) -> int | No
 def _pods_per_replica_set(
     pods: Sequence[dict[str, Any]], owned: list[dict[str, Any]]
 ) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for rs in owned:
-        count = sum(
-            1
-            for pod in pods
-            if isinstance(pod, dict)
-            and controlled_by(pod, "ReplicaSet", rs)
-            and not pod_is_terminal(pod)
-        )
-        if count:
-            counts[name_of(rs)] = count
-    return counts
+    """Running pods per owned ReplicaSet name (controlled_by; a pod has one controller), in
+    one pass over the namespace's pods."""
+    by_name: dict[Any, dict[str, Any]] = {name_of(rs): rs for rs in owned}
+    found: dict[str, int] = {}
+    for pod in pods:
+        if not isinstance(pod, dict):
+            continue
+        for reference in as_list(metadata(pod).get("ownerReferences")):
+            if not isinstance(reference, dict) or reference.get("controller") is not True:
+                continue
+            rs = by_name.get(reference.get("name"))
+            if rs is not None and controlled_by(pod, "ReplicaSet", rs):
+                if not pod_is_terminal(pod):
+                    found[name_of(rs)] = found.get(name_of(rs), 0) + 1
+                break
+    return {name_of(rs): found[name_of(rs)] for rs in owned if found.get(name_of(rs))}
 
 
 def _reason(

@@ -13,10 +13,10 @@ upstream.
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime, timezone
 from typing import Any
 
+from kplan.k8s.jsoncopy import deep_copy
 from kplan.plan.fielddiff import same
 from kplan.plan.normalize import canonical_quantities
 
@@ -69,7 +69,7 @@ def template_of(obj: dict[str, Any]) -> dict[str, Any]:
 
 def canonical_template(template: dict[str, Any], ignore_hash: bool = True) -> dict[str, Any]:
     """A deep copy in the form templates are compared in (see the module docstring)."""
-    result = copy.deepcopy(template)
+    result = deep_copy(template)
     meta = result.get("metadata")
     if isinstance(meta, dict):
         if meta.get("creationTimestamp", 0) is None:

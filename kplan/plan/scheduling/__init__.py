@@ -7,6 +7,7 @@ cached fast path that gives the same answers as the per-node cycle. See simulate
 model (order, preemption, pods the scheduler does not handle).
 """
 
+from kplan.plan.scheduling.podinfo import TemplateFactory
 from kplan.plan.scheduling.profile import (
     Features,
     Profile,
@@ -22,6 +23,7 @@ __all__ = [
     "ProfileError",
     "SchedulingResult",
     "Simulation",
+    "TemplateFactory",
     "capacity",
     "default_profile",
     "profile_from_config",

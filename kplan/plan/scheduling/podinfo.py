@@ -33,7 +33,7 @@ from kplan.plan.scheduling.resources import (
     DEFAULT_MILLI_CPU_REQUEST,
     MEMORY,
     Requests,
-    pod_requests,
+    pod_requests_and_non_zero,
 )
 
 __all__ = [
@@ -325,14 +325,8 @@ class TemplateFactory:
 
     def _build(self, namespace: str, labels: dict[str, str], spec: dict[str, Any]) -> PodTemplate:
         features = self.features
-        plain = pod_requests(
-            spec, sidecars=features.sidecars, pod_level=features.pod_level_resources
-        )
-        non_zero = pod_requests(
-            spec,
-            non_missing=NON_MISSING,
-            sidecars=features.sidecars,
-            pod_level=features.pod_level_resources,
+        plain, non_zero = pod_requests_and_non_zero(
+            spec, NON_MISSING, sidecars=features.sidecars, pod_level=features.pod_level_resources
         )
         affinity = _map(spec.get("affinity"))
         pod_affinity = affinity.get("podAffinity")

@@ -203,14 +203,47 @@ def pod_requests(
     before, the API server drops the field); `pod_level` whether `spec.resources.requests`
     replaces the container sums for cpu and memory (PodLevelResources, on since 1.34).
     """
+    return _pod_total(spec, _ContainerRequests(spec), non_missing, sidecars, pod_level)
+
+
+def pod_requests_and_non_zero(
+    spec: Mapping[str, Any], non_missing: Mapping[str, int], *, sidecars: bool, pod_level: bool
+) -> tuple[dict[str, int], dict[str, int]]:
+    """pod_requests without and with `non_missing`, reading each container's resources once
+    (every pod template the scheduler sees needs both)."""
+    containers = _ContainerRequests(spec)
+    return (
+        _pod_total(spec, containers, None, sidecars, pod_level),
+        _pod_total(spec, containers, non_missing, sidecars, pod_level),
+    )
+
+
+class _ContainerRequests:
+    """Each container's and init container's requests (with limits standing in)."""
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self.containers = [_container_requests(c) for c in _list(spec.get("containers"))]
+        self.init_containers = [
+            (c.get("restartPolicy") == "Always", _container_requests(c))
+            for c in _list(spec.get("initContainers"))
+        ]
+
+
+def _pod_total(
+    spec: Mapping[str, Any],
+    parsed: _ContainerRequests,
+    non_missing: Mapping[str, int] | None,
+    sidecars: bool,
+    pod_level: bool,
+) -> dict[str, int]:
     total: dict[str, int] = {}
-    for container in _list(spec.get("containers")):
-        _add(total, _with_defaults(_container_requests(container), non_missing))
+    for requests in parsed.containers:
+        _add(total, _with_defaults(requests, non_missing))
     sidecar_total: dict[str, int] = {}
     init_max: dict[str, int] = {}
-    for container in _list(spec.get("initContainers")):
-        requests = _with_defaults(_container_requests(container), non_missing)
-        if sidecars and container.get("restartPolicy") == "Always":
+    for restarts_always, plain in parsed.init_containers:
+        requests = _with_defaults(plain, non_missing)
+        if sidecars and restarts_always:
             _add(total, requests)
             _add(sidecar_total, requests)
             _max(init_max, sidecar_total)

@@ -89,6 +89,7 @@ class Simulation:
         volumes_recorded: bool = False,
         apply_preemption: bool = True,
         engine: str = "auto",
+        templates: TemplateFactory | None = None,
     ) -> None:
         self.version = kubernetes_version
         self.config = config
@@ -106,7 +107,11 @@ class Simulation:
         self._spread = default_spread_selectors
         base = default_profile(kubernetes_version)
         self.features = base.features
-        self.factory = TemplateFactory(self.features)
+        # a factory shared between simulations of one cluster builds each pod's template once
+        if templates is not None and templates.features == self.features:
+            self.factory = templates
+        else:
+            self.factory = TemplateFactory(self.features)
         self._template_views: dict[int, PodView] = {}
         self._engines: dict[str, tuple[Context, Any] | None] = {}
         self._order = 0
@@ -359,6 +364,7 @@ def schedule(
     volumes_recorded: bool = False,
     apply_preemption: bool = True,
     engine: str = "auto",
+    templates: TemplateFactory | None = None,
 ) -> SchedulingResult:
     """Schedule `new_pods` onto `nodes` already running `existing_pods`; see the module doc.
 
@@ -366,7 +372,8 @@ def schedule(
     StatefulSets and ReplicationControllers that select the pod (PodTopologySpread's system
     default constraints apply to those pods); `volumes_recorded` says whether `pvcs`/`pvs`/
     `storage_classes` are complete (else a claim not found is assumed bindable); `engine` is
-    "auto" (cached fast path where it applies) or "naive" (every plugin on every node).
+    "auto" (cached fast path where it applies) or "naive" (every plugin on every node);
+    `templates` shares pod templates with other simulations of the same pods.
     """
     simulation = Simulation(
         existing_pods,
@@ -383,6 +390,7 @@ def schedule(
         volumes_recorded=volumes_recorded,
         apply_preemption=apply_preemption,
         engine=engine,
+        templates=templates,
     )
     return simulation.run(new_pods)
 

@@ -38,19 +38,21 @@ def wiring_inputs(
     kubernetes_version: str | None = None,
     crd_scopes: dict[tuple[str, str], str] | None = None,
     unchanged: Collection[str] = (),
+    recorded_pod_views: Sequence[PodView] | None = None,
 ) -> tuple[list[WiredObject], list[PodView]]:
     """(final-state objects, pods). `unchanged` holds refs (`Kind/namespace/name`) of desired
-    workloads whose recorded pods stay as they are."""
+    workloads whose recorded pods stay as they are; `recorded_pod_views` are the snapshot's
+    pods as `snapshot_pod_views` gives them, when the caller has them already."""
     recorded = snapshot.resources() if snapshot is not None else []
     scopes = dict(snapshot.crd_scopes) if snapshot is not None else {}
     scopes.update(crd_scopes or {})
     objects = final_state(desired, recorded, default_namespace=namespace, crd_scopes=scopes)
     nodes = [r.body for r in recorded if r.kind == "Node" and r.group == ""]
     pods_by_ref: dict[str, PodView] = {}
-    if snapshot is not None:
-        replicasets = snapshot.of_kind("apps", "ReplicaSet")
-        for pod in recorded_pods(snapshot.of_kind("", "Pod"), replicasets):
-            pods_by_ref[pod.ref] = pod
+    if recorded_pod_views is None:
+        recorded_pod_views = snapshot_pod_views(snapshot)
+    for pod in recorded_pod_views:
+        pods_by_ref[pod.ref] = pod
     replaced: set[str] = set()
     planned: list[PodView] = []
     for obj in objects:
@@ -85,6 +87,13 @@ def wiring_inputs(
         if pod.owner not in replaced and f"Pod/{pod.ref}" not in replaced
     ]
     return objects, kept + planned
+
+
+def snapshot_pod_views(snapshot: Snapshot | None) -> list[PodView]:
+    """The recorded pods, owners resolved through their ReplicaSets (kplan.plan.pods)."""
+    if snapshot is None:
+        return []
+    return recorded_pods(snapshot.of_kind("", "Pod"), snapshot.of_kind("apps", "ReplicaSet"))
 
 
 def run_wiring(

@@ -1,0 +1,116 @@
+"""kplan.parallel: a stage computed in a forked child gives exactly what the parent would
+have computed, and any failure in the child falls back to the parent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kplan import parallel
+from kplan.parallel import Deferred, in_background, parallel_enabled
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+
+
+@pytest.fixture
+def two_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
+
+
+@needs_fork
+def test_the_result_comes_from_the_child(two_jobs: None) -> None:
+    """The child's pid is in its result: the value was computed there and sent back."""
+    job = in_background(lambda: {"pid": os.getpid(), "items": list(range(5))})
+    result = job.result()
+    assert result["pid"] != os.getpid()
+    assert result["items"] == [0, 1, 2, 3, 4]
+    assert job.result() is result  # asked twice, computed once
+
+
+@needs_fork
+def test_an_exception_in_the_child_is_raised_by_the_parent(two_jobs: None) -> None:
+    """The parent computes the stage again, so the error is the parent's own."""
+    parent = os.getpid()
+
+    def fails() -> int:
+        raise ValueError(f"in {os.getpid()}")
+
+    with pytest.raises(ValueError, match=f"in {parent}"):
+        in_background(fails).result()
+
+
+@needs_fork
+def test_a_result_that_does_not_pickle_is_computed_again(two_jobs: None) -> None:
+    parent = os.getpid()
+    result = in_background(lambda: (os.getpid(), lambda: None)).result()
+    assert result[0] == parent
+
+
+@needs_fork
+def test_a_child_that_dies_is_replaced_by_the_parent(two_jobs: None) -> None:
+    parent = os.getpid()
+
+    def dies() -> int:
+        if os.getpid() != parent:
+            os._exit(9)
+        return 42
+
+    assert in_background(dies).result() == 42
+
+
+@needs_fork
+def test_the_child_does_not_touch_the_parents_files(two_jobs: None, tmp_path: Path) -> None:
+    """Output buffered before the fork is written once, by the parent only."""
+    target = tmp_path / "out.txt"
+    with target.open("w") as stream:
+        stream.write("before\n")
+        stream.flush()
+        in_background(lambda: 1).result()
+        stream.write("after\n")
+    assert target.read_text() == "before\nafter\n"
+
+
+def test_one_job_runs_everything_in_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
+    assert not parallel_enabled()
+    job = in_background(os.getpid)
+    assert job.result() == os.getpid()
+
+
+def test_not_worth_it_means_no_child(two_jobs: None) -> None:
+    job = in_background(os.getpid, worth_it=False)
+    assert isinstance(job, Deferred)
+    assert job.result() == os.getpid()
+
+
+@needs_fork
+def test_the_plan_stages_results_cross_the_pipe(two_jobs: None) -> None:
+    """The two stages kplan runs in a child (reading and validating the manifests; the
+    wiring section) have results that pickle: a result that did not would silently cost
+    the stage twice."""
+    from kplan.cli_plan import PlanInputs, _read_and_validate
+    from kplan.plan.wiring.stage import run_wiring
+    from kplan.snapshot.load import load_snapshot
+    from tests.paths import FIXTURES
+
+    inputs = PlanInputs(
+        paths=(str(FIXTURES / "manifests" / "online-boutique"),),
+        snapshot_paths=(),
+        kubernetes_version=None,
+        strict=True,
+        crd_paths=(),
+        namespace="default",
+        service_cidr="10.96.0.0/12",
+        config_path=None,
+    )
+    read = in_background(lambda: _read_and_validate(inputs, "1.33"))
+    manifests, crds, report = read.result()
+    assert read.from_child
+    assert len(manifests.resources) == len(report.resources) > 20 and crds == []
+    snapshot = load_snapshot([str(FIXTURES / "snapshots" / "boutique-prod.yaml")])
+    wiring = in_background(lambda: run_wiring(manifests.resources, snapshot))
+    section, findings = wiring.result()
+    assert wiring.from_child
+    assert section["services"] and isinstance(findings, list)
