@@ -110,7 +110,7 @@ class Loaded:
     snapshot: Any  # kplan.snapshot.load.Snapshot | None
     version: str
     config: Any  # kplan.rules.config.RulesConfig
-    report: Any = None  # kplan.results.ValidationReport when validated while reading
+    report: Any  # kplan.results.ValidationReport
 
 
 def load_inputs(inputs: PlanInputs) -> Loaded:
@@ -119,7 +119,7 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
     import ipaddress
     from pathlib import Path
 
-    from kplan.load import MissingPath, load_paths
+    from kplan.load import MissingPath
     from kplan.parallel import in_background
     from kplan.rules.config import ConfigError, load_config
     from kplan.snapshot.load import load_snapshot
@@ -142,21 +142,17 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
     # recorded cluster (the bigger of the two); standard input can only be read once, so
     # not when it is used.
     reads_stdin = "-" in (*inputs.paths, *inputs.crd_paths, *inputs.snapshot_paths)
-    manifests_job = None
-    if inputs.snapshot_paths and not reads_stdin:
-        manifests_job = in_background(functools.partial(_read_and_validate, inputs, version))
+    manifests_job = in_background(
+        functools.partial(_read_and_validate, inputs, version),
+        worth_it=bool(inputs.snapshot_paths) and not reads_stdin,
+    )
     snapshot = snapshot_error = None
     try:
         snapshot = load_snapshot(inputs.snapshot_paths) if inputs.snapshot_paths else None
     except MissingPath as error:
         snapshot_error = error
-    report = None
     try:  # a missing path is reported in the order of the options: manifests, CRDs, snapshot
-        if manifests_job is not None:
-            manifests, crds, report = manifests_job.result()
-        else:
-            manifests = load_paths(inputs.paths)
-            crds = load_paths(inputs.crd_paths).resources if inputs.crd_paths else []
+        manifests, crds, report = manifests_job.result()
         if snapshot_error is not None:
             raise snapshot_error
     except MissingPath as error:

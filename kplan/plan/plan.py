@@ -197,7 +197,8 @@ def _cluster_sections(
             recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
             config=options.rules_config,
         )
-    if SCHEDULING in options.sections or ROLLOUTS in options.sections:
+    cluster_work = SCHEDULING in options.sections or ROLLOUTS in options.sections
+    if cluster_work:
         later = in_background(functools.partial(_later, other_changes, wiring)).result
     else:  # only wiring: this process builds it while the second plans the other changes
         changes_job = in_background(other_changes)
@@ -207,7 +208,7 @@ def _cluster_sections(
             return changes_job.result(), wired
 
     cluster = None
-    if SCHEDULING in options.sections or ROLLOUTS in options.sections:
+    if cluster_work:
         cluster = scheduling_cluster(
             objects, snapshot, recorded_pods, options.kubernetes_version, options.scheduler_config
         )
@@ -224,7 +225,7 @@ def _cluster_sections(
 
 # The deferred part of a plan: the other objects' changes, and the wiring section with its
 # findings when it was asked for.
-Later = tuple[list["Computed"], tuple[dict[str, Any], list[Finding]] | None]
+Later = tuple[list[Computed], tuple[dict[str, Any], list[Finding]] | None]
 
 
 def _later(

@@ -238,19 +238,18 @@ def _find_new(owned: list[dict[str, Any]], template: dict[str, Any]) -> int | No
 def _pods_per_replica_set(
     pods: Sequence[dict[str, Any]], owned: list[dict[str, Any]]
 ) -> dict[str, int]:
-    """Running pods per owned ReplicaSet name (controlled_by; a pod has one controller), in
-    one pass over the namespace's pods."""
+    """Running pods per owned ReplicaSet name, in one pass over the namespace's pods: a pod
+    has at most one controller reference (apimachinery ValidateOwnerReferences: "Only one
+    reference can have Controller set to true"), so its first one decides."""
     by_name: dict[Any, dict[str, Any]] = {name_of(rs): rs for rs in owned}
     found: dict[str, int] = {}
     for pod in pods:
-        if not isinstance(pod, dict):
+        if not isinstance(pod, dict) or pod_is_terminal(pod):
             continue
         for reference in as_list(metadata(pod).get("ownerReferences")):
-            if not isinstance(reference, dict) or reference.get("controller") is not True:
-                continue
-            rs = by_name.get(reference.get("name"))
-            if rs is not None and controlled_by(pod, "ReplicaSet", rs):
-                if not pod_is_terminal(pod):
+            if isinstance(reference, dict) and reference.get("controller") is True:
+                rs = by_name.get(reference.get("name"))
+                if rs is not None and controlled_by(pod, "ReplicaSet", rs):
                     found[name_of(rs)] = found.get(name_of(rs), 0) + 1
                 break
     return {name_of(rs): found[name_of(rs)] for rs in owned if found.get(name_of(rs))}
