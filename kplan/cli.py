@@ -219,11 +219,15 @@ def run() -> None:
     """The console script: main(), then exit at once. A plan holds a large heap until the
     end, and the interpreter's orderly shutdown frees it object by object (about a second
     for a 20,000-object cluster) for nothing: the output is flushed and the process ends."""
+    from kplan.lifetime import retain, retain_until_exit
+
+    retain_until_exit()
     code: int
     try:
         main()
         code = EXIT_OK
     except SystemExit as done:
+        retain(done)  # its traceback holds the command's frames, and so the whole plan
         if done.code is None or isinstance(done.code, int):
             code = done.code or EXIT_OK
         else:

@@ -182,9 +182,11 @@ def build(
     sections: frozenset[str] | None = None,
 ) -> Plan:
     """Load everything and run the plan stages (all sections unless `sections` says)."""
+    from kplan.lifetime import retain
     from kplan.plan.plan import ALL_SECTIONS, PlanOptions, build_plan
 
     read = load_inputs(inputs)
+    retain(read)  # the loaded cluster is the biggest thing a plan drops
     options = PlanOptions(
         kubernetes_version=read.version,
         namespace=inputs.namespace,

@@ -22,6 +22,7 @@ from kplan.results import INVALID, ValidationReport
 if TYPE_CHECKING:
     from kplan.k8s.labels import Selector
     from kplan.load import Loaded
+    from kplan.plan.rollouts import Drafted
     from kplan.rules.config import RulesConfig
     from kplan.snapshot.load import Snapshot
 
@@ -55,6 +56,7 @@ def build_plan(
     report: ValidationReport | None = None,
 ) -> Plan:
     """The plan; `report` is validate_manifests' report when the caller has it already."""
+    from kplan.lifetime import retain
     from kplan.validate import collect_crd_scopes
 
     if report is None:
@@ -87,11 +89,16 @@ def build_plan(
     rest = [identity for identity in planner.chosen if identity.kind not in WORKLOAD_KINDS]
     computed = planner.compute(first)
     workload_changes = [change for _, change, _ in computed]
-    from kplan.plan.rollouts import plan_rollouts
+    from kplan.plan.rollouts import confirm_rollouts, draft_rollouts
 
     wiring_findings: list[Finding] = []
     fits = None
     later = None
+    drafts = None
+    if ROLLOUTS in options.sections:
+        drafts = functools.partial(
+            draft_rollouts, workload_changes, snapshot, options.kubernetes_version
+        )
     if options.sections & ALL_SECTIONS:
         plan.scheduling, later, fits = _cluster_sections(
             planned,
@@ -100,20 +107,22 @@ def build_plan(
             scopes,
             options,
             functools.partial(planner.compute, rest),
-        )
-    if ROLLOUTS in options.sections:
-        plan.rollouts = plan_rollouts(
-            workload_changes, snapshot, options.kubernetes_version, fits=fits
+            drafts,
         )
     if later is not None:
-        other_changes, wired = later()
+        other_changes, wired, drafted = later()
     else:
-        other_changes, wired = planner.compute(rest), None
+        other_changes, wired, drafted = planner.compute(rest), None, None
+    if drafted is not None:
+        plan.rollouts = confirm_rollouts(
+            drafted, workload_changes, snapshot, options.kubernetes_version, fits=fits
+        )
     plan.changes, findings = planner.assemble(computed + other_changes)
     plan.findings.extend(findings)
     if wired is not None:
         plan.wiring, wiring_findings = wired
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
+    retain(planner, computed, later, fits)  # the stages' working state (kplan.lifetime)
     return plan
 
 
@@ -144,11 +153,12 @@ def _cluster_sections(
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
     other_changes: Callable[[], list[Computed]],
+    drafts: Callable[[], list[Drafted]] | None,
 ) -> tuple[dict[str, Any] | None, Callable[[], Later], Any]:
     """Scheduling over the cluster after the plan, the surge check the rollouts use (it
     needs the same cluster), and, deferred, `other_changes()` with the wiring section and
-    its findings. Workloads the plan leaves alone keep their recorded pods; the others get
-    planned pods, placed by the scheduler."""
+    its findings and the rollouts' `drafts()`. Workloads the plan leaves alone keep their
+    recorded pods; the others get planned pods, placed by the scheduler."""
     from kplan.parallel import in_background
     from kplan.plan.placement import plan_scheduling, scheduling_cluster, surge_check
     from kplan.plan.wiring import plan_wiring
@@ -182,10 +192,6 @@ def _cluster_sections(
             pod.replica if pod.planned else 0,
         ),
     )
-    # Wiring does not read where pods run (endpoints list every pod a Service selects, and a
-    # planned pod counts as ready): the section is built, with the changes of the objects
-    # that are not workloads, in a second process while this one schedules and plans the
-    # rollouts.
     wiring = None
     if WIRING in options.sections:
         wiring = functools.partial(
@@ -197,15 +203,24 @@ def _cluster_sections(
             recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
             config=options.rules_config,
         )
+    # The second process builds what does not need the scheduling, while this one schedules:
+    # the wiring section (it does not read where pods run: endpoints list every pod a Service
+    # selects, and a planned pod counts as ready) and the rollouts' drafts (all but their
+    # surge checks). The other objects' changes are planned here after the scheduling, or
+    # in the second process when it has nothing else to do.
     cluster_work = SCHEDULING in options.sections or ROLLOUTS in options.sections
-    if cluster_work:
-        later = in_background(functools.partial(_later, other_changes, wiring)).result
-    else:  # only wiring: this process builds it while the second plans the other changes
-        changes_job = in_background(other_changes)
-        wired = wiring() if wiring is not None else None
+    if cluster_work and (wiring is not None or drafts is not None):
+        background, here = (None, wiring, drafts), (other_changes, None, None)
+    else:
+        background, here = (other_changes, None, None), (None, wiring, drafts)
+    job = in_background(functools.partial(_later, *background))
 
-        def later() -> Later:
-            return changes_job.result(), wired
+    def later() -> Later:
+        mine, theirs = _later(*here), job.result()
+        changes, wired, drafted = (
+            a if a is not None else b for a, b in zip(mine, theirs, strict=True)
+        )
+        return changes, wired, drafted
 
     cluster = None
     if cluster_work:
@@ -223,16 +238,14 @@ def _cluster_sections(
     return scheduling, later, fits
 
 
-# The deferred part of a plan: the other objects' changes, and the wiring section with its
-# findings when it was asked for.
-Later = tuple[list[Computed], tuple[dict[str, Any], list[Finding]] | None]
+# The deferred part of a plan: the other objects' changes, the wiring section with its
+# findings and the rollouts' drafts, the last two when they were asked for.
+Later = tuple[list[Computed], tuple[dict[str, Any], list[Finding]] | None, list["Drafted"] | None]
 
 
-def _later(
-    other_changes: Callable[[], list[Computed]],
-    wiring: Callable[[], tuple[dict[str, Any], list[Finding]]] | None,
-) -> Later:
-    return other_changes(), wiring() if wiring is not None else None
+def _later(*jobs: Callable[[], Any] | None) -> tuple[Any, ...]:
+    """Each job's result (None for no job), in order."""
+    return tuple(job() if job is not None else None for job in jobs)
 
 
 def _suppressed(

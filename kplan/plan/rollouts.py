@@ -7,7 +7,9 @@ defaults for a create. A replace is a new object (the old one is deleted first).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kplan.plan.model import CREATE, REPLACE, UPDATE, Change
@@ -16,6 +18,18 @@ if TYPE_CHECKING:
     from kplan.snapshot.load import Snapshot
 
 Fits = Callable[[dict[str, Any], int], bool]
+
+
+@dataclass
+class Drafted:
+    """One workload's rollout planned with every surge check answered "fits": the entry,
+    and the pod counts asked for, in order. Whether surge pods fit needs the scheduling
+    stage; everything else does not, so the rollouts can be drafted while the scheduler
+    runs (kplan.parallel) and confirmed afterwards."""
+
+    index: int  # the change's position among the plan's changes
+    entry: dict[str, Any] | None
+    asked: list[int] = field(default_factory=list)
 
 
 def plan_rollouts(
@@ -28,53 +42,145 @@ def plan_rollouts(
 ) -> list[dict[str, Any]]:
     """Rollout entries in plan order. `eligible_nodes(daemonset)` and `fits(workload, n)`
     come from the scheduling stage when it runs."""
-    from kplan.k8s.defaults import apply_defaults
-    from kplan.plan.rollout import WORKLOAD_KINDS, plan_rollout
+    drafts = draft_rollouts(changes, snapshot, kubernetes_version, eligible_nodes=eligible_nodes)
+    return confirm_rollouts(
+        drafts, changes, snapshot, kubernetes_version, eligible_nodes=eligible_nodes, fits=fits
+    )
 
-    workloads = [
-        change
-        for change in changes
-        if change.object.group == "apps"
+
+def draft_rollouts(
+    changes: Sequence[Change],
+    snapshot: Snapshot | None,
+    kubernetes_version: str,
+    *,
+    eligible_nodes: Callable[[dict[str, Any]], list[str] | None] | None = None,
+) -> list[Drafted]:
+    """Every workload's rollout with each surge check answered "fits" (see Drafted)."""
+    context = _Context(snapshot, kubernetes_version, eligible_nodes)
+    drafts = []
+    for index, change in enumerate(changes):
+        if not _rolls_out(change):
+            continue
+        draft = Drafted(index, None)
+
+        def assume_fits(count: int, asked: list[int] = draft.asked) -> bool:
+            asked.append(count)
+            return True
+
+        draft.entry = context.plan(change, assume_fits)
+        drafts.append(draft)
+    return drafts
+
+
+def confirm_rollouts(
+    drafts: Sequence[Drafted],
+    changes: Sequence[Change],
+    snapshot: Snapshot | None,
+    kubernetes_version: str,
+    *,
+    eligible_nodes: Callable[[dict[str, Any]], list[str] | None] | None = None,
+    fits: Fits | None = None,
+) -> list[dict[str, Any]]:
+    """The drafts with their surge checks asked of `fits`, in plan order, exactly as if
+    `fits` had been asked while planning: a draft whose answers all hold stands; the first
+    "does not fit" replans that workload, its earlier answers replayed, later checks asked
+    anew. `fits` keeps its own budget of checks (kplan.plan.placement.surge_check)."""
+    context = _Context(snapshot, kubernetes_version, eligible_nodes)
+    result = []
+    for draft in drafts:
+        entry = draft.entry
+        if fits is not None and draft.asked:
+            change = changes[draft.index]
+            body = context.desired(change)[0]
+            answers = []
+            for count in draft.asked:
+                answers.append(fits(body, count))
+                if not answers[-1]:
+                    break
+            if not all(answers):
+                entry = context.plan(change, _replayed(answers, functools.partial(fits, body)))
+        if entry is None:
+            continue
+        if entry["workload"] in getattr(fits, "unchecked", ()):
+            entry = {**entry, "notes": [*entry.get("notes", ()), _UNCHECKED]}
+        result.append(entry)
+    return result
+
+
+_UNCHECKED = (
+    "whether the surge pods fit at the peak was not checked (too many rollouts in one plan); "
+    "assumed to fit"
+)
+
+
+def _rolls_out(change: Change) -> bool:
+    from kplan.plan.rollout import WORKLOAD_KINDS
+
+    return (
+        change.object.group == "apps"
         and change.object.kind in WORKLOAD_KINDS
         and change.action in (CREATE, UPDATE, REPLACE)
         and change.after is not None
-    ]
-    if not workloads:
-        return []
-    # A workload only owns and is guarded by objects of its own namespace: indexing by
-    # namespace keeps a plan of thousands of workloads linear.
-    replicasets = _by_namespace(snapshot, "apps", "ReplicaSet")
-    pods = _by_namespace(snapshot, "", "Pod")
-    revisions = _by_namespace(snapshot, "apps", "ControllerRevision")
-    pdbs = _by_namespace(snapshot, "policy", "PodDisruptionBudget")
-    result = []
-    for change in workloads:
+    )
+
+
+def _replayed(answers: list[bool], ask: Callable[[int], bool]) -> Callable[[int], bool]:
+    """`ask`, except that the first checks get the answers already given."""
+    given = iter(answers)
+
+    def fits(count: int) -> bool:
+        answer = next(given, None)
+        return ask(count) if answer is None else answer
+
+    return fits
+
+
+class _Context:
+    """What planning one workload's rollout reads from the recorded cluster: objects of the
+    workload's namespace only (a workload owns and is guarded by nothing else), indexed once
+    so that a plan of thousands of workloads stays linear."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot | None,
+        kubernetes_version: str,
+        eligible_nodes: Callable[[dict[str, Any]], list[str] | None] | None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.kubernetes_version = kubernetes_version
+        self.eligible_nodes = eligible_nodes
+        self.replicasets = _by_namespace(snapshot, "apps", "ReplicaSet")
+        self.pods = _by_namespace(snapshot, "", "Pod")
+        self.revisions = _by_namespace(snapshot, "apps", "ControllerRevision")
+        self.pdbs = _by_namespace(snapshot, "policy", "PodDisruptionBudget")
+
+    def desired(self, change: Change) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """(the workload as stored after the apply, the live object of an update or None)."""
+        from kplan.k8s.defaults import apply_defaults
+
         assert change.after is not None
-        namespace = change.object.namespace
-        recorded = snapshot.get(change.object) if snapshot is not None else None
+        recorded = self.snapshot.get(change.object) if self.snapshot is not None else None
         if change.action == UPDATE and recorded is not None:
-            desired, live = change.after, recorded.body
-        else:
-            desired, live = apply_defaults(change.after, kubernetes_version), None
-        rollout = plan_rollout(
+            return change.after, recorded.body
+        return apply_defaults(change.after, self.kubernetes_version), None
+
+    def plan(self, change: Change, fits: Callable[[int], bool]) -> dict[str, Any] | None:
+        from kplan.plan.rollout import plan_rollout
+
+        namespace = change.object.namespace
+        desired, live = self.desired(change)
+        eligible = self.eligible_nodes
+        return plan_rollout(
             desired,
             live,
-            replicasets.get(namespace, []),
-            pods.get(namespace, []),
-            kubernetes_version=kubernetes_version,
-            controller_revisions=revisions.get(namespace, []),
-            eligible_nodes=eligible_nodes(desired) if eligible_nodes is not None else None,
-            fits=(lambda n, body=desired: fits(body, n)) if fits is not None else None,
-            pdbs=pdbs.get(namespace, []),
+            self.replicasets.get(namespace, []),
+            self.pods.get(namespace, []),
+            kubernetes_version=self.kubernetes_version,
+            controller_revisions=self.revisions.get(namespace, []),
+            eligible_nodes=eligible(desired) if eligible is not None else None,
+            fits=fits,
+            pdbs=self.pdbs.get(namespace, []),
         )
-        if rollout is not None:
-            if rollout["workload"] in getattr(fits, "unchecked", ()):
-                rollout.setdefault("notes", []).append(
-                    "whether the surge pods fit at the peak was not checked (too many "
-                    "rollouts in one plan); assumed to fit"
-                )
-            result.append(rollout)
-    return result
 
 
 def _by_namespace(
