@@ -16,14 +16,15 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO, Generic, NoReturn, TypeVar
 
-__all__ = ["Deferred", "in_background", "parallel_enabled"]
+__all__ = ["Deferred", "in_background", "in_background_each", "parallel_enabled"]
 
 T = TypeVar("T")
 
 JOBS_ENV = "KPLAN_JOBS"
+_HEADER = 8  # bytes of a result's length on the pipe
 
 
 def parallel_enabled() -> bool:
@@ -36,13 +37,71 @@ def parallel_enabled() -> bool:
     return (os.cpu_count() or 1) > 1
 
 
+class _Channel:
+    """The pipe from one child: its results in the order it computes them, each a length
+    and a pickle of (ok, value), read as the parent asks for them."""
+
+    def __init__(self, pid: int, reader: int, count: int) -> None:
+        self._pid = pid
+        self._pipe: BinaryIO | None = os.fdopen(reader, "rb")
+        self._count = count
+        self._results: list[tuple[bool, Any]] = []
+
+    def result(self, index: int) -> tuple[bool, Any]:
+        """(True, value) from the child, or (False, None): the parent computes it."""
+        while len(self._results) <= index and self._pipe is not None:
+            self._results.append(self._read())
+            if len(self._results) == self._count:
+                self._close()
+        return self._results[index] if index < len(self._results) else (False, None)
+
+    def _read(self) -> tuple[bool, Any]:
+        assert self._pipe is not None
+        header = self._pipe.read(_HEADER)
+        payload = self._pipe.read(int.from_bytes(header, "little")) if header else b""
+        if len(header) < _HEADER or len(payload) < int.from_bytes(header, "little"):
+            self._close()  # the child died: the rest is the parent's to compute
+            return False, None
+        try:
+            ok, value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - any failure: computed in the parent instead
+            return False, None
+        return bool(ok), value
+
+    def _close(self) -> None:
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+            _reap(self._pid)
+
+
+_unreaped: list[int] = []
+
+
+def _reap(pid: int) -> None:
+    """Collect a finished child without waiting for it to free its memory: a child not
+    gone yet is collected at the next fork (or by the system when kplan exits)."""
+    for waiting in [*_unreaped, pid]:
+        try:
+            done, _ = os.waitpid(waiting, os.WNOHANG)
+        except ChildProcessError:
+            done = waiting
+        if done == waiting:
+            if waiting in _unreaped:
+                _unreaped.remove(waiting)
+        elif waiting not in _unreaped:
+            _unreaped.append(waiting)
+
+
 class Deferred(Generic[T]):
     """A stage's result, computed in a child or (fallback, or no child) on first ask."""
 
-    def __init__(self, compute: Callable[[], T], pid: int | None, reader: int | None) -> None:
+    def __init__(
+        self, compute: Callable[[], T], channel: _Channel | None = None, index: int = 0
+    ) -> None:
         self._compute = compute
-        self._pid = pid
-        self._reader = reader
+        self._channel = channel
+        self._index = index
         self._done = False
         self._value: T | None = None
         self.from_child = False  # whether the result is the child's (tests check it)
@@ -54,17 +113,9 @@ class Deferred(Generic[T]):
         return self._value  # type: ignore[return-value]
 
     def _collect(self) -> T:
-        if self._pid is None or self._reader is None:
-            return self._compute()
-        with os.fdopen(self._reader, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = self._reader = None
-        if status == 0 and payload:
-            try:
-                ok, value = pickle.loads(payload)
-            except Exception:  # noqa: BLE001 - any failure: compute it here instead
-                ok, value = False, None
+        if self._channel is not None:
+            ok, value = self._channel.result(self._index)
+            self._channel = None
             if ok:
                 self.from_child = True
                 return value  # type: ignore[no-any-return]
@@ -75,8 +126,17 @@ def in_background(compute: Callable[[], T], *, worth_it: bool = True) -> Deferre
     """Start `compute` in a forked child; `.result()` waits for it. `compute` must not
     read standard input or write output: the child's effects other than its result are
     lost. `worth_it=False` (the parent has nothing to do meanwhile) computes on `.result()`."""
-    if not worth_it or not parallel_enabled():
-        return Deferred(compute, None, None)
+    return in_background_each([compute], worth_it=worth_it)[0]
+
+
+def in_background_each(
+    computes: Sequence[Callable[[], Any]], *, worth_it: bool = True
+) -> list[Deferred[Any]]:
+    """One forked child computes each of `computes` in turn and sends each result as soon as
+    it has it (one fork instead of several: after every fork the parent pays again for the
+    memory pages it writes, as copy-on-write). Results are asked for in any order."""
+    if not computes or not worth_it or not parallel_enabled():
+        return [Deferred(compute) for compute in computes]
     sys.stdout.flush()
     sys.stderr.flush()
     reader, writer = os.pipe()
@@ -85,18 +145,36 @@ def in_background(compute: Callable[[], T], *, worth_it: bool = True) -> Deferre
     except OSError:
         os.close(reader)
         os.close(writer)
-        return Deferred(compute, None, None)
+        return [Deferred(compute) for compute in computes]
     if pid == 0:  # the child: never returns
         os.close(reader)
-        code = 1
-        try:
-            payload = pickle.dumps((True, compute()), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(payload)
-            code = 0
-        except BaseException:  # noqa: BLE001 - the parent computes it again
-            pass
-        finally:
-            os._exit(code)
+        _send_each(computes, writer)
     os.close(writer)
-    return Deferred(compute, pid, reader)
+    _reap_finished()
+    channel = _Channel(pid, reader, len(computes))
+    return [Deferred(compute, channel, index) for index, compute in enumerate(computes)]
+
+
+def _send_each(computes: Sequence[Callable[[], Any]], writer: int) -> NoReturn:
+    """In the child: compute, send, next; then exit at once (the parent owns the process's
+    files and output). A result that fails is sent as a failure: the parent computes it."""
+    code = 0
+    try:
+        with os.fdopen(writer, "wb") as pipe:
+            for compute in computes:
+                try:
+                    payload = pickle.dumps((True, compute()), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # noqa: BLE001 - the parent computes it again
+                    payload = pickle.dumps((False, None))
+                pipe.write(len(payload).to_bytes(_HEADER, "little"))
+                pipe.write(payload)
+                pipe.flush()
+    except BaseException:  # noqa: BLE001 - the parent computes what did not arrive
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _reap_finished() -> None:
+    for pid in list(_unreaped):
+        _reap(pid)

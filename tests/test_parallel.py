@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kplan import parallel
-from kplan.parallel import Deferred, in_background, parallel_enabled
+from kplan.parallel import Deferred, in_background, in_background_each, parallel_enabled
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 
@@ -87,10 +87,12 @@ def test_not_worth_it_means_no_child(two_jobs: None) -> None:
 
 @needs_fork
 def test_the_plan_stages_results_cross_the_pipe(two_jobs: None) -> None:
-    """The two stages kplan runs in a child (reading and validating the manifests; the
-    wiring section) have results that pickle: a result that did not would silently cost
-    the stage twice."""
+    """The stages kplan runs in a child (reading and validating the manifests; changes; the
+    wiring section; the rollouts' drafts) have results that pickle: a result that did not
+    would silently cost the stage twice."""
     from kplan.cli_plan import PlanInputs, _read_and_validate
+    from kplan.plan.changes import ChangeOptions, ChangePlanner
+    from kplan.plan.rollouts import draft_rollouts
     from kplan.plan.wiring.stage import run_wiring
     from kplan.snapshot.load import load_snapshot
     from tests.paths import FIXTURES
@@ -114,3 +116,52 @@ def test_the_plan_stages_results_cross_the_pipe(two_jobs: None) -> None:
     section, findings = wiring.result()
     assert wiring.from_child
     assert section["services"] and isinstance(findings, list)
+    planner = ChangePlanner(manifests.resources, snapshot, ChangeOptions(kubernetes_version="1.33"))
+    changes = in_background(lambda: planner.compute(list(planner.chosen)))
+    computed = changes.result()
+    assert changes.from_child and len(computed) == len(planner.chosen)
+    drafts = in_background(
+        lambda: draft_rollouts([change for _, change, _ in computed], snapshot, "1.33")
+    )
+    assert drafts.result() and drafts.from_child
+
+
+@needs_fork
+def test_one_child_sends_several_results_asked_for_in_any_order(two_jobs: None) -> None:
+    """in_background_each: one fork, each result sent when ready; asking for the second
+    first still gives each its own value, both computed in the child."""
+    first, second = in_background_each([lambda: ("a", os.getpid()), lambda: ("b", os.getpid())])
+    assert second.result()[0] == "b" and first.result()[0] == "a"
+    assert first.result()[1] == second.result()[1] != os.getpid()
+    assert first.from_child and second.from_child
+
+
+@needs_fork
+def test_a_failing_result_among_several_is_computed_by_the_parent(two_jobs: None) -> None:
+    """The child sends a failure for the one that raised and goes on with the next."""
+    parent = os.getpid()
+
+    def fails_in_child() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("child only")
+        return parent
+
+    jobs = in_background_each([os.getpid, fails_in_child, os.getpid])
+    values = [job.result() for job in jobs]
+    assert values[1] == parent and not jobs[1].from_child
+    assert values[0] == values[2] != parent and jobs[0].from_child and jobs[2].from_child
+
+
+@needs_fork
+def test_results_after_the_child_died_are_computed_by_the_parent(two_jobs: None) -> None:
+    parent = os.getpid()
+
+    def dies() -> int:
+        if os.getpid() != parent:
+            os._exit(9)
+        return 0
+
+    jobs = in_background_each([os.getpid, dies, os.getpid])
+    assert [job.from_child for job in jobs] == [False] * 3  # nothing asked yet
+    assert jobs[2].result() == parent and jobs[1].result() == 0
+    assert jobs[0].result() != parent and jobs[0].from_child

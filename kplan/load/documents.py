@@ -20,6 +20,7 @@ from kplan.resource import Origin, Position, Positions, Resource
 # never be applied; refusing it also bounds the work spent on hostile input.
 MAX_DOCUMENT_BYTES = 3 * 1024 * 1024
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _fast_json(chunk: Chunk, recorded: bool = False) -> tuple[Any, _LazyTable] |
     the document and each List item start is recorded; the full position table is built by
     the YAML reader if a message ever needs a field's position."""
     text = chunk.text
-    start = len(text) - len(text.lstrip())
+    start = _WHITESPACE.match(text).end()  # not lstrip(): a recorded cluster is 100+ MB
     if not text.startswith("{", start):
         return None
     try:
@@ -124,9 +125,6 @@ def _fast_json(chunk: Chunk, recorded: bool = False) -> tuple[Any, _LazyTable] |
     except (ValueError, RecursionError):
         return None
     return value, _LazyTable(chunk, starts)
-
-
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 def _decode_top_object(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 _SEPARATOR = re.compile(r"^---([^\n]*)$", re.MULTILINE)
 _HELM_SOURCE = re.compile(r"^#\s*Source:\s*(\S[^\n]*?)\s*$", re.MULTILINE)
 _LEADING_COMMENTS = re.compile(r"(?:[ \t\r]*(?:#[^\n]*)?(?:\n|\Z))*")
+_CONTENT = re.compile(r"\S")  # searched for, not strip(): a recorded cluster is 100+ MB
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def split_documents(text: str) -> list[Chunk]:
 def _append(chunks: list[Chunk], text: str, first_line: int, error: str | None) -> None:
     leading = _LEADING_COMMENTS.match(text)
     header = leading.group(0) if leading else ""
-    if error is None and len(header) >= len(text.rstrip()):
+    if error is None and not _CONTENT.search(text, len(header)):
         return
     helm = _HELM_SOURCE.search(header)
     chunks.append(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.diagnostics import ERROR
 from kplan.plan.changes import ChangeOptions, ChangePlanner, Computed, object_id, unchanged_refs
-from kplan.plan.model import Change, Finding, Location, Plan
+from kplan.plan.model import Change, Finding, Location, ObjectId, Plan
 from kplan.plan.pods import WORKLOAD_KINDS
 from kplan.resource import Resource
 from kplan.results import INVALID, ValidationReport
@@ -22,6 +22,7 @@ from kplan.results import INVALID, ValidationReport
 if TYPE_CHECKING:
     from kplan.k8s.labels import Selector
     from kplan.load import Loaded
+    from kplan.parallel import Deferred
     from kplan.plan.rollouts import Drafted
     from kplan.rules.config import RulesConfig
     from kplan.snapshot.load import Snapshot
@@ -84,16 +85,19 @@ def build_plan(
         ),
     )
     # Workloads first: which pods exist, where they run and how they roll out depend on
-    # their changes only. The other objects' changes are planned alongside the later stages.
+    # their changes only. The other objects' changes are planned in a second process while
+    # the later stages run here.
     first = [identity for identity in planner.chosen if identity.kind in WORKLOAD_KINDS]
     rest = [identity for identity in planner.chosen if identity.kind not in WORKLOAD_KINDS]
-    computed = planner.compute(first)
+    computed, other_changes = _changes_in_two(
+        planner, first, rest, later_stages=bool(options.sections & ALL_SECTIONS)
+    )
     workload_changes = [change for _, change, _ in computed]
     from kplan.plan.rollouts import confirm_rollouts, draft_rollouts
 
     wiring_findings: list[Finding] = []
     fits = None
-    later = None
+    wired = drafted = None
     drafts = None
     if ROLLOUTS in options.sections:
         drafts = functools.partial(
@@ -101,28 +105,19 @@ def build_plan(
         )
     if options.sections & ALL_SECTIONS:
         plan.scheduling, later, fits = _cluster_sections(
-            planned,
-            snapshot,
-            workload_changes,
-            scopes,
-            options,
-            functools.partial(planner.compute, rest),
-            drafts,
+            planned, snapshot, workload_changes, scopes, options, drafts
         )
-    if later is not None:
-        other_changes, wired, drafted = later()
-    else:
-        other_changes, wired, drafted = planner.compute(rest), None, None
+        wired, drafted = later()
     if drafted is not None:
         plan.rollouts = confirm_rollouts(
             drafted, workload_changes, snapshot, options.kubernetes_version, fits=fits
         )
-    plan.changes, findings = planner.assemble(computed + other_changes)
+    plan.changes, findings = planner.assemble(computed + other_changes.result())
     plan.findings.extend(findings)
     if wired is not None:
         plan.wiring, wiring_findings = wired
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
-    retain(planner, computed, later, fits)  # the stages' working state (kplan.lifetime)
+    retain(planner, computed, fits)  # the stages' working state (kplan.lifetime)
     return plan
 
 
@@ -152,13 +147,12 @@ def _cluster_sections(
     workload_changes: list[Change],
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
-    other_changes: Callable[[], list[Computed]],
     drafts: Callable[[], list[Drafted]] | None,
 ) -> tuple[dict[str, Any] | None, Callable[[], Later], Any]:
     """Scheduling over the cluster after the plan, the surge check the rollouts use (it
-    needs the same cluster), and, deferred, `other_changes()` with the wiring section and
-    its findings and the rollouts' `drafts()`. Workloads the plan leaves alone keep their
-    recorded pods; the others get planned pods, placed by the scheduler."""
+    needs the same cluster), and, deferred, the wiring section with its findings and the
+    rollouts' `drafts()`. Workloads the plan leaves alone keep their recorded pods; the
+    others get planned pods, placed by the scheduler."""
     from kplan.parallel import in_background
     from kplan.plan.placement import plan_scheduling, scheduling_cluster, surge_check
     from kplan.plan.wiring import plan_wiring
@@ -203,24 +197,15 @@ def _cluster_sections(
             recorded_namespaces=snapshot.recorded_namespaces if snapshot is not None else None,
             config=options.rules_config,
         )
-    # The second process builds what does not need the scheduling, while this one schedules:
+    # A second process builds what does not need the scheduling while this one schedules:
     # the wiring section (it does not read where pods run: endpoints list every pod a Service
     # selects, and a planned pod counts as ready) and the rollouts' drafts (all but their
-    # surge checks). The other objects' changes are planned here after the scheduling, or
-    # in the second process when it has nothing else to do.
+    # surge checks).
     cluster_work = SCHEDULING in options.sections or ROLLOUTS in options.sections
-    if cluster_work and (wiring is not None or drafts is not None):
-        background, here = (None, wiring, drafts), (other_changes, None, None)
-    else:
-        background, here = (other_changes, None, None), (None, wiring, drafts)
-    job = in_background(functools.partial(_later, *background))
-
-    def later() -> Later:
-        mine, theirs = _later(*here), job.result()
-        changes, wired, drafted = (
-            a if a is not None else b for a, b in zip(mine, theirs, strict=True)
-        )
-        return changes, wired, drafted
+    later = in_background(
+        functools.partial(_later, wiring, drafts),
+        worth_it=cluster_work and (wiring is not None or drafts is not None),
+    ).result
 
     cluster = None
     if cluster_work:
@@ -238,14 +223,41 @@ def _cluster_sections(
     return scheduling, later, fits
 
 
-# The deferred part of a plan: the other objects' changes, the wiring section with its
-# findings and the rollouts' drafts, the last two when they were asked for.
-Later = tuple[list[Computed], tuple[dict[str, Any], list[Finding]] | None, list["Drafted"] | None]
+# The deferred part of a plan: the wiring section with its findings and the rollouts'
+# drafts, each when it was asked for.
+Later = tuple[tuple[dict[str, Any], list[Finding]] | None, list["Drafted"] | None]
 
 
-def _later(*jobs: Callable[[], Any] | None) -> tuple[Any, ...]:
-    """Each job's result (None for no job), in order."""
-    return tuple(job() if job is not None else None for job in jobs)
+def _later(
+    wiring: Callable[[], tuple[dict[str, Any], list[Finding]]] | None,
+    drafts: Callable[[], list[Drafted]] | None,
+) -> Later:
+    return wiring() if wiring is not None else None, drafts() if drafts is not None else None
+
+
+# Below this many workloads a second process costs more than half their changes take.
+SHARED_COMPUTE_MINIMUM = 8
+
+
+def _changes_in_two(
+    planner: ChangePlanner, first: list[ObjectId], rest: list[ObjectId], later_stages: bool
+) -> tuple[list[Computed], Deferred[list[Computed]]]:
+    """The changes of `first` (in that order), needed now, and of `rest`, needed at the end.
+    A second process plans two in five of `first` meanwhile (it also pays for sending its
+    share back), then `rest` while the later stages run here."""
+    from kplan.parallel import in_background_each
+
+    share_first = len(first) >= SHARED_COMPUTE_MINIMUM
+    ours = [identity for index, identity in enumerate(first) if index % 5 < 3 or not share_first]
+    theirs = [identity for index, identity in enumerate(first) if index % 5 >= 3 and share_first]
+    computes = [functools.partial(planner.compute, theirs)] if theirs else []
+    computes.append(functools.partial(planner.compute, rest))
+    *shared, other_changes = in_background_each(
+        computes, worth_it=bool(theirs) or (bool(rest) and later_stages)
+    )
+    found = planner.compute(ours) + [item for job in shared for item in job.result()]
+    by_identity = {computed[0]: computed for computed in found}
+    return [by_identity[identity] for identity in first], other_changes
 
 
 def _suppressed(

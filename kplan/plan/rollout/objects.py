@@ -82,8 +82,23 @@ def canonical_template(template: dict[str, Any], ignore_hash: bool = True) -> di
 
 
 def templates_equal(left: dict[str, Any], right: dict[str, Any], ignore_hash: bool = True) -> bool:
-    """EqualIgnoreHash (ignore_hash=True), or plain semantic equality of two templates."""
-    return same(canonical_template(left, ignore_hash), canonical_template(right, ignore_hash))
+    """EqualIgnoreHash (ignore_hash=True), or plain semantic equality of two templates.
+    Templates that are the same as they are (the usual unchanged workload) are found without
+    the canonical copies: canonical forms of the same values are the same."""
+    if ignore_hash:
+        left, right = _without_hash(left), _without_hash(right)
+    return same(left, right) or same(
+        canonical_template(left, ignore_hash), canonical_template(right, ignore_hash)
+    )
+
+
+def _without_hash(template: dict[str, Any]) -> dict[str, Any]:
+    """The template without the pod-template-hash label; copies only the dicts on the way."""
+    labels = labels_of(template)
+    if POD_TEMPLATE_HASH not in labels:
+        return template
+    labels = {key: value for key, value in labels.items() if key != POD_TEMPLATE_HASH}
+    return {**template, "metadata": {**metadata(template), "labels": labels}}
 
 
 def controlled_by(child: dict[str, Any], kind: str, owner: dict[str, Any]) -> bool:
