@@ -7,6 +7,9 @@ from becoming a resource are SourceProblems, and never stop the other documents 
 from __future__ import annotations
 
 import gc
+import mmap
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from typing import BinaryIO
@@ -43,10 +46,10 @@ def load_paths(
     gc.disable()
     try:
         for source in files:
-            data = _read(source, stdin, result)
-            if data is None:
+            text = _read_text(source, stdin, result)
+            if text is None:
                 continue
-            loaded = load_bytes(data, source.name, recorded=recorded)
+            loaded = load_text(text, source.name, recorded=recorded)
             result.resources.extend(loaded.resources)
             result.problems.extend(loaded.problems)
     finally:
@@ -55,13 +58,25 @@ def load_paths(
     return result
 
 
-def _read(source: SourceFile, stdin: BinaryIO | None, result: Loaded) -> bytes | None:
+# From this size on a file is decoded straight from a memory map: reading it into bytes first
+# copies it once more (a 140 MB recorded cluster: 0.2 -> 0.1 s).
+MAP_FROM_BYTES = 1 << 20
+
+
+def _read_text(source: SourceFile, stdin: BinaryIO | None, result: Loaded) -> str | None:
     if source.path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return stream.read()
+        return decode_bytes(stream.read())
     try:
         with open(source.path, "rb") as handle:
-            return handle.read()
+            status = os.fstat(handle.fileno())
+            if stat.S_ISREG(status.st_mode) and status.st_size >= MAP_FROM_BYTES:
+                try:
+                    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                        return decode_bytes(mapped)
+                except (OSError, ValueError):
+                    pass  # no mapping here (some file systems): read it instead
+            return decode_bytes(handle.read())
     except OSError as error:
         result.problems.append(
             SourceProblem(source.name, None, None, f"cannot read: {error.strerror or error}")

@@ -16,6 +16,7 @@ _SEPARATOR = re.compile(r"^---([^\n]*)$", re.MULTILINE)
 _HELM_SOURCE = re.compile(r"^#\s*Source:\s*(\S[^\n]*?)\s*$", re.MULTILINE)
 _LEADING_COMMENTS = re.compile(r"(?:[ \t\r]*(?:#[^\n]*)?(?:\n|\Z))*")
 _CONTENT = re.compile(r"\S")  # searched for, not strip(): a recorded cluster is 100+ MB
+_CONTENT = re.compile(r"\S")  # searched for, not strip(): a recorded cluster is 100+ MB
 
 
 @dataclass(frozen=True)
