@@ -50,8 +50,12 @@ def scheduling_cluster(
         return None
     from kplan.plan.scheduling import TemplateFactory, default_profile
 
+    by_kind: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for obj in objects:
+        by_kind.setdefault((obj.group, obj.kind), []).append(obj.body)
+
     def bodies(group: str, kind: str) -> list[dict[str, Any]]:
-        return [o.body for o in objects if o.kind == kind and o.group == group]
+        return list(by_kind.get((group, kind), ()))
 
     options = {
         "kubernetes_version": kubernetes_version,
@@ -155,13 +159,17 @@ SURGE_BUDGET = 20_000
 
 
 def _spread_selectors(objects: Sequence[WiredObject]) -> Any:
-    """`pod -> selectors` of the objects of its namespace whose selector matches it. Each
-    selector is parsed once: the scheduler asks for every pod it places."""
+    """`pod -> selectors` of the objects of its namespace whose selector matches it, in the
+    objects' order. Each selector is parsed once and filed under one label pair it requires
+    (when it requires one): the scheduler asks for every pod it places, and a namespace may
+    hold hundreds of Services."""
     from kplan.k8s.labels import Selector
     from kplan.k8s.selectors import label_selector_to_selector
 
-    by_namespace: dict[str, list[tuple[Any, Selector | None]]] = {}
-    for obj in objects:
+    # (namespace, key, value) -> entries requiring that label; namespace -> the others
+    required: dict[tuple[str, str, Any], list[_SpreadEntry]] = {}
+    unindexed: dict[str, list[_SpreadEntry]] = {}
+    for position, obj in enumerate(objects):
         if obj.kind not in _SPREADING_KINDS:
             continue
         spec = obj.body.get("spec")
@@ -169,22 +177,41 @@ def _spread_selectors(objects: Sequence[WiredObject]) -> Any:
         if not isinstance(selector, dict) or not selector:
             continue
         parsed: Selector | None = None
+        pairs = selector  # a plain map: every pair must be there
         if obj.kind not in ("Service", "ReplicationController"):  # a LabelSelector
             try:
                 parsed = label_selector_to_selector(selector)
             except ValueError:
                 continue
-        by_namespace.setdefault(obj.namespace, []).append((selector, parsed))
+            labels = selector.get("matchLabels")
+            pairs = labels if isinstance(labels, dict) else {}
+        entry = _SpreadEntry(position, selector, parsed)
+        pair = next((item for item in sorted(pairs.items()) if isinstance(item[1], str)), None)
+        if pair is None:
+            unindexed.setdefault(obj.namespace, []).append(entry)
+        else:
+            required.setdefault((obj.namespace, *pair), []).append(entry)
 
     def selectors(pod: PodView) -> list[Any]:
+        candidates = list(unindexed.get(pod.namespace, ()))
+        for key, value in pod.labels.items():
+            candidates.extend(required.get((pod.namespace, key, value), ()))
+        candidates.sort(key=lambda entry: entry.position)
         found = []
-        for selector, parsed in by_namespace.get(pod.namespace, []):
-            if parsed is None:  # a plain map: every pair must be there
-                matched = all(pod.labels.get(k) == v for k, v in selector.items())
+        for entry in candidates:
+            if entry.parsed is None:
+                matched = all(pod.labels.get(k) == v for k, v in entry.selector.items())
             else:
-                matched = parsed.matches(pod.labels)
+                matched = entry.parsed.matches(pod.labels)
             if matched:
-                found.append(selector)
+                found.append(entry.selector)
         return found
 
     return selectors
+
+
+@dataclass(frozen=True)
+class _SpreadEntry:
+    position: int  # in the objects, for the order of the matches
+    selector: dict[str, Any]
+    parsed: Any  # the parsed LabelSelector, None for a plain map
