@@ -6,6 +6,7 @@ form (kplan.report.plan_json, schemas/plan.schema.json) is the contract users sc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,7 +123,7 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)
     # Sections filled by later stages, as plain JSON-ready data (None: stage did not run).
     scheduling: dict[str, Any] | None = None
-    wiring: dict[str, Any] | None = None
+    wiring: Mapping[str, Any] | None = None  # kplan.plan.encoded: may arrive as JSON text
     rollouts: list[dict[str, Any]] | None = None
     # Problems that kept input from being planned (unparseable, schema-invalid objects).
     input_errors: list[Finding] = field(default_factory=list)

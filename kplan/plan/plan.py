@@ -225,14 +225,20 @@ def _cluster_sections(
 
 # The deferred part of a plan: the wiring section with its findings and the rollouts'
 # drafts, each when it was asked for.
-Later = tuple[tuple[dict[str, Any], list[Finding]] | None, list["Drafted"] | None]
+Later = tuple[tuple[Mapping[str, Any], list[Finding]] | None, list["Drafted"] | None]
 
 
 def _later(
     wiring: Callable[[], tuple[dict[str, Any], list[Finding]]] | None,
     drafts: Callable[[], list[Drafted]] | None,
 ) -> Later:
-    return wiring() if wiring is not None else None, drafts() if drafts is not None else None
+    from kplan.plan.encoded import EncodedSection
+
+    wired = None
+    if wiring is not None:
+        section, findings = wiring()
+        wired = EncodedSection(section), findings  # see kplan.plan.encoded
+    return wired, drafts() if drafts is not None else None
 
 
 # Below this many workloads a second process costs more than half their changes take.

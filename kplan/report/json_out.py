@@ -41,12 +41,16 @@ def dumps(report: ValidationReport) -> str:
 
 def layout(value: dict[str, Any]) -> str:
     """A top-level object: a key per line, lists an item per line, everything else compact."""
+    from kplan.plan.encoded import EncodedSection
+
     lines = []
     for key, item in value.items():
         name = json.dumps(key, ensure_ascii=False)
         if isinstance(item, list) and item:
             inner = ",\n".join(f"    {json.dumps(x, ensure_ascii=False)}" for x in item)
             lines.append(f"  {name}: [\n{inner}\n  ]")
+        elif isinstance(item, EncodedSection):
+            lines.append(f"  {name}: {item.text}")
         else:
             lines.append(f"  {name}: {json.dumps(item, ensure_ascii=False)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
@@ -106,6 +110,6 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _escape_surrogates(text: str) -> str:
     """Lone surrogates (undecodable file names) can only sit inside JSON strings, where their
     `\\uXXXX` escape is the same value; written raw they would break a UTF-8 stream."""
-    if not _SURROGATE.search(text):
+    if text.isascii() or not _SURROGATE.search(text):
         return text
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
