@@ -89,19 +89,26 @@ def build_plan(
     # the later stages run here.
     first = [identity for identity in planner.chosen if identity.kind in WORKLOAD_KINDS]
     rest = [identity for identity in planner.chosen if identity.kind not in WORKLOAD_KINDS]
-    computed, other_changes = _changes_in_two(
-        planner, first, rest, later_stages=bool(options.sections & ALL_SECTIONS)
-    )
-    workload_changes = [change for _, change, _ in computed]
     from kplan.plan.rollouts import confirm_rollouts, draft_rollouts
 
+    draft = None
+    if ROLLOUTS in options.sections:
+        draft = functools.partial(
+            draft_rollouts, snapshot=snapshot, kubernetes_version=options.kubernetes_version
+        )
+    shared = _changes_in_two(
+        planner, first, rest, later_stages=bool(options.sections & ALL_SECTIONS), draft=draft
+    )
+    workload_changes = [change for _, change, _ in shared.computed]
     wiring_findings: list[Finding] = []
     fits = None
     wired = drafted = None
     drafts = None
-    if ROLLOUTS in options.sections:
+    if draft is not None:  # the rollouts of the workloads planned here; the others' come along
         drafts = functools.partial(
-            draft_rollouts, workload_changes, snapshot, options.kubernetes_version
+            draft,
+            [workload_changes[position] for position in shared.ours],
+            positions=shared.ours,
         )
     if options.sections & ALL_SECTIONS:
         plan.scheduling, later, fits = _cluster_sections(
@@ -109,15 +116,17 @@ def build_plan(
         )
         wired, drafted = later()
     if drafted is not None:
+        if shared.drafts is not None:
+            drafted = sorted(drafted + shared.drafts.result(), key=lambda item: item.index)
         plan.rollouts = confirm_rollouts(
             drafted, workload_changes, snapshot, options.kubernetes_version, fits=fits
         )
-    plan.changes, findings = planner.assemble(computed + other_changes.result())
+    plan.changes, findings = planner.assemble(shared.computed + shared.other_changes.result())
     plan.findings.extend(findings)
     if wired is not None:
         plan.wiring, wiring_findings = wired
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
-    retain(planner, computed, fits)  # the stages' working state (kplan.lifetime)
+    retain(planner, shared, fits)  # the stages' working state (kplan.lifetime)
     return plan
 
 
@@ -245,25 +254,52 @@ def _later(
 SHARED_COMPUTE_MINIMUM = 8
 
 
+@dataclass
+class _Shared:
+    """The changes as _changes_in_two plans them."""
+
+    computed: list[Computed]  # the workloads' changes, in order
+    ours: list[int]  # positions among them of those planned (and drafted) in this process
+    other_changes: Deferred[list[Computed]]
+    drafts: Deferred[list[Drafted]] | None  # the rollouts' drafts of the others
+
+
 def _changes_in_two(
-    planner: ChangePlanner, first: list[ObjectId], rest: list[ObjectId], later_stages: bool
-) -> tuple[list[Computed], Deferred[list[Computed]]]:
+    planner: ChangePlanner,
+    first: list[ObjectId],
+    rest: list[ObjectId],
+    later_stages: bool,
+    draft: Callable[..., list[Drafted]] | None,
+) -> _Shared:
     """The changes of `first` (in that order), needed now, and of `rest`, needed at the end.
     A second process plans two in five of `first` meanwhile (it also pays for sending its
-    share back), then `rest` while the later stages run here."""
+    share back), then drafts their rollouts (`draft(changes, positions=...)`), then plans
+    `rest` while the later stages run here."""
     from kplan.parallel import in_background_each
 
     share_first = len(first) >= SHARED_COMPUTE_MINIMUM
-    ours = [identity for index, identity in enumerate(first) if index % 5 < 3 or not share_first]
-    theirs = [identity for index, identity in enumerate(first) if index % 5 >= 3 and share_first]
-    computes = [functools.partial(planner.compute, theirs)] if theirs else []
+    theirs = [index for index in range(len(first)) if share_first and index % 5 >= 3]
+    taken = set(theirs)
+    ours = [index for index in range(len(first)) if index not in taken]
+    share = functools.cache(functools.partial(planner.compute, [first[i] for i in theirs]))
+
+    def share_drafts() -> list[Drafted]:
+        assert draft is not None
+        return draft([change for _, change, _ in share()], positions=theirs)
+
+    computes: list[Callable[[], Any]] = [share] if theirs else []
+    if theirs and draft is not None:
+        computes.append(share_drafts)
     computes.append(functools.partial(planner.compute, rest))
-    *shared, other_changes = in_background_each(
+    *jobs, other_changes = in_background_each(
         computes, worth_it=bool(theirs) or (bool(rest) and later_stages)
     )
-    found = planner.compute(ours) + [item for job in shared for item in job.result()]
+    found = planner.compute([first[i] for i in ours])
+    if theirs:
+        found += jobs[0].result()
     by_identity = {computed[0]: computed for computed in found}
-    return [by_identity[identity] for identity in first], other_changes
+    computed = [by_identity[identity] for identity in first]
+    return _Shared(computed, ours, other_changes, jobs[1] if len(jobs) > 1 else None)
 
 
 def _suppressed(

@@ -54,11 +54,14 @@ def draft_rollouts(
     kubernetes_version: str,
     *,
     eligible_nodes: Callable[[dict[str, Any]], list[str] | None] | None = None,
+    positions: Sequence[int] | None = None,
 ) -> list[Drafted]:
-    """Every workload's rollout with each surge check answered "fits" (see Drafted)."""
+    """Every workload's rollout with each surge check answered "fits" (see Drafted).
+    `positions`: where `changes` sit among the plan's changes (default: they are all of
+    them), for drafts made in parts."""
     context = _Context(snapshot, kubernetes_version, eligible_nodes)
     drafts = []
-    for index, change in enumerate(changes):
+    for index, change in zip(positions or range(len(changes)), changes, strict=True):
         if not _rolls_out(change):
             continue
         draft = Drafted(index, None)
