@@ -367,6 +367,17 @@ def _add_list_items(
         _add_object(item, table, prefix, index, source, chunk, loaded)
 
 
+class _Reread:
+    """The position table of a YAML document, parsed again from its text (for pickling:
+    kplan.resource.Positions)."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.text, self.first_line = chunk.text, chunk.first_line
+
+    def __call__(self) -> dict[str, Position]:
+        return _LazyTable._parse(self.text, self.first_line - 1, "")
+
+
 class _ItemLoader:
     """The position table of one List item, read from that item's text alone (a class, not
     a closure, so that the manifests can be pickled: kplan.parallel)."""
@@ -423,7 +434,7 @@ def _add_object(
         loader = table.item_loader(prefix) if prefix else table.load
         positions = Positions(prefix=prefix, loader=loader)
     else:
-        positions = Positions(table, prefix)
+        positions = Positions(table, prefix, reread=_Reread(chunk))
     loaded.resources.append(Resource(body, origin, positions))
 
 
