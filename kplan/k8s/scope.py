@@ -7,6 +7,8 @@ The OpenAPI schemas do not say; the API server's discovery does (`kubectl api-re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 CLUSTER_SCOPED_KINDS: frozenset[tuple[str, str]] = frozenset(
     {
         ("", "ComponentStatus"),
@@ -56,7 +58,9 @@ def group_of(api_version: str) -> str:
     return api_version.rpartition("/")[0] if "/" in api_version else ""
 
 
-def is_cluster_scoped(api_version: str, kind: str, crd_scopes: dict[tuple[str, str], str]) -> bool:
+def is_cluster_scoped(
+    api_version: str, kind: str, crd_scopes: Mapping[tuple[str, str], str]
+) -> bool:
     """True for cluster-scoped kinds; `crd_scopes` maps (group, kind) to a CRD's spec.scope."""
     group = group_of(api_version)
     if (group, kind) in CLUSTER_SCOPED_KINDS:

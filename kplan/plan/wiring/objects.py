@@ -81,7 +81,7 @@ def wired(
     """A WiredObject of a loaded resource; namespaced objects without a namespace go to
     `default_namespace` (CONTRACT.md: `--namespace`)."""
     api_version, kind = resource.api_version, resource.kind
-    cluster = is_cluster_scoped(api_version, kind, dict(crd_scopes or {}))
+    cluster = is_cluster_scoped(api_version, kind, crd_scopes or {})
     namespace = "" if cluster else (resource.namespace or default_namespace)
     name = resource.name
     ref = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
