@@ -29,6 +29,9 @@ class Structure:
         self.version = resolve_version(kubernetes_version)
         self._kinds: dict[str, dict[str, str]] = _bundle(self.version)["kinds"]
         self._definitions = _definitions(self.version, False)
+        # (id of node, key or None for items) -> (node, answer): a plan walks the same few
+        # paths for thousands of objects; the node is kept so that its id is not reused
+        self._walked: dict[tuple[int, str | None], tuple[Node, Node]] = {}
 
     def root(self, api_version: str, kind: str) -> Node:
         name = self._kinds.get(api_version, {}).get(kind)
@@ -50,20 +53,31 @@ class Structure:
 
     def child(self, node: Node, key: str) -> Node:
         """Schema of field `key` of an object (a property, or a map's values)."""
-        node = self._resolve(node)
-        if node is None:
-            return None
-        properties = node.get("properties")
-        if isinstance(properties, dict) and key in properties:
-            return self._resolve(properties[key])
-        extra = node.get("additionalProperties")
-        return self._resolve(extra) if isinstance(extra, dict) else None
+        walked = self._walked.get((id(node), key))
+        if walked is not None and walked[0] is node:
+            return walked[1]
+        resolved = self._resolve(node)
+        found = None
+        if resolved is not None:
+            properties = resolved.get("properties")
+            extra = resolved.get("additionalProperties")
+            if isinstance(properties, dict) and key in properties:
+                found = self._resolve(properties[key])
+            elif isinstance(extra, dict):
+                found = self._resolve(extra)
+        self._walked[(id(node), key)] = (node, found)
+        return found
 
     def item(self, node: Node) -> Node:
         """Schema of a list's items."""
-        node = self._resolve(node)
-        items = node.get("items") if node is not None else None
-        return self._resolve(items) if isinstance(items, dict) else None
+        walked = self._walked.get((id(node), None))
+        if walked is not None and walked[0] is node:
+            return walked[1]
+        resolved = self._resolve(node)
+        items = resolved.get("items") if resolved is not None else None
+        found = self._resolve(items) if isinstance(items, dict) else None
+        self._walked[(id(node), None)] = (node, found)
+        return found
 
 
 def merge_key(node: Node) -> str | None:
