@@ -1,10 +1,11 @@
-"""One stage in a forked child while the parent does another: a plan has stages that need
+"""Stages in a forked child while the parent does another: a plan has stages that need
 none of each other's results (reading the manifests and reading the recorded cluster; the
-wiring section and the rollout section), and the machines kplan runs on have two cores or
-more.
+wiring section and the scheduling), and the machines kplan runs on have two cores or more.
 
 The child inherits everything the parent has built (fork copies the process), computes,
-and sends its result back pickled through a pipe. Whatever goes wrong in the child (an
+and sends each result back pickled through a pipe as soon as it has it (in_background_each:
+several stages from one child, since after every fork the parent pays again, as
+copy-on-write faults, for each memory page it writes). Whatever goes wrong in the child (an
 exception, a result that does not pickle, a crash), the parent computes the stage itself,
 so a result never depends on whether a child ran: problems are reported by the parent, as
 they would be without a child. Without fork (Windows), with one core, or with
