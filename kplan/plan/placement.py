@@ -115,41 +115,58 @@ def workload_capacity(cluster: SchedulingCluster, pods: Sequence[PodView]) -> li
 CAPACITY_LIMIT = 1000
 
 
-def surge_check(cluster: SchedulingCluster | None, pods: Sequence[PodView]) -> Any:
-    """`fits(workload_body, n)` for the rollouts: can n surge pods of the workload's new
-    template be placed while its old pods still run (the peak of a rolling update)? The
-    cluster is the plan's, with the workload's recorded pods back in place of its planned
-    ones. None without recorded Nodes."""
-    if cluster is None:
-        return None
-    from kplan.plan.pods import expand_workload
-    from kplan.plan.scheduling import capacity
+def surge_check(cluster: SchedulingCluster | None, pods: Sequence[PodView]) -> SurgeCheck | None:
+    """`fits(workload_body, n)` for the rollouts (SurgeCheck); None without recorded Nodes."""
+    return SurgeCheck(cluster, pods) if cluster is not None else None
 
-    kubernetes_version = cluster.options["kubernetes_version"]
-    old = cluster.recorded_pods
 
-    def fits(body: dict[str, Any], count: int) -> bool:
-        metadata = body.get("metadata") or {}
-        namespace = str(metadata.get("namespace") or "default")
-        owner = f"{body.get('kind')}/{namespace}/{metadata.get('name')}"
-        if (len(fits.checked) + 1) * max(len(pods), 1) > SURGE_BUDGET:  # type: ignore[attr-defined]
-            fits.unchecked.append(owner)  # type: ignore[attr-defined]
+class SurgeCheck:
+    """Can n surge pods of a workload's new template be placed while its old pods still run
+    (the peak of a rolling update)? The cluster is the plan's, with the workload's recorded
+    pods back in place of its planned ones. Checks are made in the order asked while their
+    count stays within SURGE_BUDGET; later ones are assumed to fit and listed in
+    `unchecked`."""
+
+    def __init__(self, cluster: SchedulingCluster, pods: Sequence[PodView]) -> None:
+        self.cluster = cluster
+        self.pods = pods
+        self.checked: list[str] = []
+        self.unchecked: list[str] = []
+
+    def __call__(self, body: dict[str, Any], count: int) -> bool:
+        owner = _owner_of(body)
+        if (len(self.checked) + 1) * max(len(self.pods), 1) > SURGE_BUDGET:
+            self.unchecked.append(owner)
             return True
-        fits.checked.append(owner)  # type: ignore[attr-defined]
-        template = expand_workload(body, namespace, kubernetes_version=kubernetes_version)
+        self.checked.append(owner)
+        return self._fits(body, count)
+
+    def _fits(self, body: dict[str, Any], count: int) -> bool:
+        from kplan.plan.pods import expand_workload
+        from kplan.plan.scheduling import capacity
+
+        cluster = self.cluster
+        owner = _owner_of(body)
+        namespace = str((body.get("metadata") or {}).get("namespace") or "default")
+        version = cluster.options["kubernetes_version"]
+        template = expand_workload(body, namespace, kubernetes_version=version)
         if not template:
             return True
         running = [
-            pod for pod in pods if pod.owner != owner and (not pod.planned or pod.node is not None)
+            pod
+            for pod in self.pods
+            if pod.owner != owner and (not pod.planned or pod.node is not None)
         ]
-        running += [pod for pod in old if pod.owner == owner]
+        running += [pod for pod in cluster.recorded_pods if pod.owner == owner]
         return (
             capacity(template[0], running, cluster.nodes, limit=count, **cluster.options) >= count
         )
 
-    fits.checked = []  # type: ignore[attr-defined]
-    fits.unchecked = []  # type: ignore[attr-defined]
-    return fits
+
+def _owner_of(body: dict[str, Any]) -> str:
+    metadata = body.get("metadata") or {}
+    namespace = str(metadata.get("namespace") or "default")
+    return f"{body.get('kind')}/{namespace}/{metadata.get('name')}"
 
 
 # Each surge check simulates the whole cluster once (≈0.2 ms per pod on it): a plan checks
