@@ -141,7 +141,8 @@ def _replayed(answers: list[bool], ask: Callable[[int], bool]) -> Callable[[int]
 class _Context:
     """What planning one workload's rollout reads from the recorded cluster: objects of the
     workload's namespace only (a workload owns and is guarded by nothing else), indexed once
-    so that a plan of thousands of workloads stays linear."""
+    so that a plan of thousands of workloads stays linear, and only when a rollout is
+    planned (confirming drafts rarely replans one)."""
 
     def __init__(
         self,
@@ -152,10 +153,22 @@ class _Context:
         self.snapshot = snapshot
         self.kubernetes_version = kubernetes_version
         self.eligible_nodes = eligible_nodes
-        self.replicasets = _by_namespace(snapshot, "apps", "ReplicaSet")
-        self.pods = _by_namespace(snapshot, "", "Pod")
-        self.revisions = _by_namespace(snapshot, "apps", "ControllerRevision")
-        self.pdbs = _by_namespace(snapshot, "policy", "PodDisruptionBudget")
+
+    @functools.cached_property
+    def replicasets(self) -> dict[str, list[dict[str, Any]]]:
+        return _by_namespace(self.snapshot, "apps", "ReplicaSet")
+
+    @functools.cached_property
+    def pods(self) -> dict[str, list[dict[str, Any]]]:
+        return _by_namespace(self.snapshot, "", "Pod")
+
+    @functools.cached_property
+    def revisions(self) -> dict[str, list[dict[str, Any]]]:
+        return _by_namespace(self.snapshot, "apps", "ControllerRevision")
+
+    @functools.cached_property
+    def pdbs(self) -> dict[str, list[dict[str, Any]]]:
+        return _by_namespace(self.snapshot, "policy", "PodDisruptionBudget")
 
     def desired(self, change: Change) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """(the workload as stored after the apply, the live object of an update or None)."""
