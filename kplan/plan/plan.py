@@ -112,7 +112,7 @@ def build_plan(
         )
     if options.sections & ALL_SECTIONS:
         plan.scheduling, later, fits = _cluster_sections(
-            planned, snapshot, workload_changes, scopes, options, drafts
+            planned, snapshot, workload_changes, scopes, options, drafts, shared.collect
         )
         wired, drafted = later()
     if drafted is not None:
@@ -157,6 +157,7 @@ def _cluster_sections(
     scopes: dict[tuple[str, str], str],
     options: PlanOptions,
     drafts: Callable[[], list[Drafted]] | None,
+    before_fork: Callable[[], None],
 ) -> tuple[dict[str, Any] | None, Callable[[], Later], Any]:
     """Scheduling over the cluster after the plan, the surge check the rollouts use (it
     needs the same cluster), and, deferred, the wiring section with its findings and the
@@ -211,6 +212,7 @@ def _cluster_sections(
     # selects, and a planned pod counts as ready) and the rollouts' drafts (all but their
     # surge checks).
     cluster_work = SCHEDULING in options.sections or ROLLOUTS in options.sections
+    before_fork()
     later = in_background(
         functools.partial(_later, wiring, drafts),
         worth_it=cluster_work and (wiring is not None or drafts is not None),
@@ -262,6 +264,12 @@ class _Shared:
     ours: list[int]  # positions among them of those planned (and drafted) in this process
     other_changes: Deferred[list[Computed]]
     drafts: Deferred[list[Drafted]] | None  # the rollouts' drafts of the others
+
+    def collect(self) -> None:
+        """Take the second process's last results (it is done by the time the wiring inputs
+        are): once it has exited, this process's later writes to memory it shared with it
+        are no longer copies (copy-on-write)."""
+        self.other_changes.result()
 
 
 def _changes_in_two(
