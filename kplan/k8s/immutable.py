@@ -45,6 +45,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from kplan.k8s.equality import ABSENT, is_empty, same
 from kplan.k8s.jsoncopy import deep_copy
 from kplan.k8s.quantity import QuantityError, parse_quantity
 
@@ -120,7 +121,6 @@ JOB_GENERATED_LABELS = (
 )
 # Pod spec fields the server fills in (kplan.k8s.defaults.ALLOCATED_PATHS).
 POD_ALLOCATED = frozenset({"nodeName", "priority", "priorityClassName"})
-_ABSENT: Any = object()
 
 
 def immutable_paths(api_version: str, kind: str) -> list[str]:
@@ -145,31 +145,11 @@ def replace_reason(live: dict[str, Any], desired: dict[str, Any]) -> list[str]:
 # -- equality ------------------------------------------------------------------------------
 
 
-def same(left: Any, right: Any) -> bool:
-    """API equality: absent, null, {} and [] are equal; booleans are not numbers; 1 == 1.0."""
-    if _empty(left) and _empty(right):
-        return True
-    if isinstance(left, dict) and isinstance(right, dict):
-        return all(same(left.get(k, _ABSENT), right.get(k, _ABSENT)) for k in left.keys() | right)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(map(same, left, right))
-    if isinstance(left, bool) or isinstance(right, bool):
-        return left is right
-    numbers = (int, float)
-    if isinstance(left, numbers) and isinstance(right, numbers):
-        return left == right
-    return type(left) is type(right) and left == right
-
-
-def _empty(value: Any) -> bool:
-    return value is _ABSENT or value is None or value == {} or value == []
-
-
 def _get(obj: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(obj, dict):
-            return _ABSENT
-        obj = obj.get(key, _ABSENT)
+            return ABSENT
+        obj = obj.get(key, ABSENT)
     return obj
 
 
@@ -196,7 +176,7 @@ def _changed_keys(live: Any, desired: Any, prefix: str, keys: set[str]) -> list[
     return [
         f"{prefix}/{_escape(key)}"
         for key in sorted(keys)
-        if not same(_dict(live).get(key, _ABSENT), _dict(desired).get(key, _ABSENT))
+        if not same(_dict(live).get(key, ABSENT), _dict(desired).get(key, ABSENT))
     ]
 
 
@@ -300,7 +280,7 @@ def _persistent_volume_claim(live: dict[str, Any], desired: dict[str, Any]) -> l
     for once in ("volumeName", "storageClassName"):
         # Set once (PV controller binding, retroactive default class); unset in desired
         # means "keep the server's value" (allocated, see kplan.k8s.defaults).
-        if _empty(live_spec.get(once, _ABSENT)) or _empty(desired_spec.get(once, _ABSENT)):
+        if is_empty(live_spec.get(once, ABSENT)) or is_empty(desired_spec.get(once, ABSENT)):
             keys.discard(once)
     paths = _changed_keys(live_spec, desired_spec, "/spec", keys)
     live_res, desired_res = _dict(live_spec.get("resources")), _dict(desired_spec.get("resources"))
@@ -336,7 +316,7 @@ def _quantity(value: Any) -> Decimal | None:
 def _persistent_volume(live: dict[str, Any], desired: dict[str, Any]) -> list[str]:
     live_spec, desired_spec = _get(live, "spec"), _get(desired, "spec")
     keys = (_all_keys(live_spec, desired_spec) & PERSISTENT_VOLUME_SOURCES) | {"volumeMode"}
-    if not _empty(_get(live_spec, "nodeAffinity")):
+    if not is_empty(_get(live_spec, "nodeAffinity")):
         keys.add("nodeAffinity")  # may be set once when it was unset
     return _changed_keys(live_spec, desired_spec, "/spec", keys)
 
@@ -351,7 +331,7 @@ def _job(live: dict[str, Any], desired: dict[str, Any]) -> list[str]:
     live_template = _job_template(_get(live_spec, "template"), suspended)
     desired_template = _job_template(_get(desired_spec, "template"), suspended)
     for label in JOB_GENERATED_LABELS:  # the registry's labels: only ever on the live side
-        if _get(desired_template, "metadata", "labels", label) is _ABSENT:
+        if _get(desired_template, "metadata", "labels", label) is ABSENT:
             _dict(_get(live_template, "metadata", "labels")).pop(label, None)
     if not same(live_template, desired_template):
         paths.append("/spec/template")
@@ -386,7 +366,7 @@ def _pod(live: dict[str, Any], desired: dict[str, Any]) -> list[str]:
     special = {"containers", "initContainers", "activeDeadlineSeconds", "tolerations"}
     special |= {"schedulingGates", "terminationGracePeriodSeconds"}
     # Set by the scheduler / priority admission: unset in desired means "keep".
-    special |= {key for key in POD_ALLOCATED if _empty(desired_spec.get(key, _ABSENT))}
+    special |= {key for key in POD_ALLOCATED if is_empty(desired_spec.get(key, ABSENT))}
     paths = _changed_keys(
         live_spec, desired_spec, "/spec", _all_keys(live_spec, desired_spec) - special
     )

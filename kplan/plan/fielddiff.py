@@ -1,8 +1,7 @@
 """Field-by-field differences between two versions of one object, as JSON Pointers.
 
-Equality is the API's, not Python's: an absent field, null, `{}` and `[]` are the same
-(omitempty serialisation prints none of them), booleans are not numbers, and `80` is not
-`"80"` (int-or-string fields keep their type). Lists with a merge key are compared item by
+Equality is the API's, not Python's (kplan.k8s.equality: absent, null, `{}` and `[]` are
+the same, booleans are not numbers, `80` is not `"80"`). Lists with a merge key are compared item by
 item on that key, so a reordered `env` or a container inserted in the middle changes only
 what really changed; other lists are compared whole.
 """
@@ -11,51 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kplan.k8s.equality import is_empty, same
 from kplan.plan.merge import keyed_items
 from kplan.plan.model import ABSENT, FieldChange
 from kplan.resource import json_pointer_escape
 from kplan.schema.structure import Node, Structure, merge_key
-
-
-def is_empty(value: Any) -> bool:
-    return value is ABSENT or value is None or value == {} or value == []
-
-
-def same(left: Any, right: Any) -> bool:
-    """API equality (see the module docstring). Written as a type dispatch without
-    generators: plans call it on every subtree of every updated object."""
-    if left is right:
-        return True
-    if isinstance(left, dict):
-        if not isinstance(right, dict):
-            return not left and is_empty(right)
-        for key, value in left.items():
-            if not same(value, right.get(key, ABSENT)):
-                return False
-        for key, value in right.items():
-            if key not in left and not is_empty(value):
-                return False
-        return True
-    if isinstance(right, dict):
-        return not right and is_empty(left)
-    if isinstance(left, list):
-        if not isinstance(right, list):
-            return not left and is_empty(right)
-        return len(left) == len(right) and all(map(same, left, right))
-    if isinstance(right, list):
-        return not right and is_empty(left)
-    if left is None or left is ABSENT:
-        return right is None or right is ABSENT
-    if right is None or right is ABSENT:
-        return False
-    if isinstance(left, bool) or isinstance(right, bool):
-        return left is right
-    return type(left) is type(right) and left == right or _same_number(left, right)
-
-
-def _same_number(left: Any, right: Any) -> bool:
-    numbers = (int, float)
-    return isinstance(left, numbers) and isinstance(right, numbers) and left == right
 
 
 def field_changes(

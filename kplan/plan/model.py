@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kplan.k8s.equality import ABSENT
+
 CREATE = "create"
 UPDATE = "update"
 REPLACE = "replace"
@@ -17,25 +19,6 @@ DELETE = "delete"
 NO_OP = "no-op"
 ACTIONS = (CREATE, UPDATE, REPLACE, DELETE, NO_OP)
 
-
-class _Absent:
-    """A field that is not there (distinct from a field set to null)."""
-
-    _instance: _Absent | None = None
-
-    def __new__(cls) -> _Absent:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-ABSENT: Any = _Absent()
 
 # What a Secret value is shown as, in every output (kubectl diff prints the same).
 MASK = "***"

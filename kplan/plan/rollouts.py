@@ -3,6 +3,9 @@
 The desired body is what the API server stores after the apply: an update's predicted object
 (three-way merge plus defaults, kplan.plan.changes), or the manifest with the server's
 defaults for a create. A replace is a new object (the old one is deleted first).
+
+Rollouts are drafted without the scheduler (draft_rollouts) and confirmed with its surge
+checks afterwards (confirm_rollouts), so that drafting can run beside the scheduling.
 """
 
 from __future__ import annotations
@@ -30,22 +33,6 @@ class Drafted:
     index: int  # the change's position among the plan's changes
     entry: dict[str, Any] | None
     asked: list[int] = field(default_factory=list)
-
-
-def plan_rollouts(
-    changes: Sequence[Change],
-    snapshot: Snapshot | None,
-    kubernetes_version: str,
-    *,
-    eligible_nodes: Callable[[dict[str, Any]], list[str] | None] | None = None,
-    fits: Fits | None = None,
-) -> list[dict[str, Any]]:
-    """Rollout entries in plan order. `eligible_nodes(daemonset)` and `fits(workload, n)`
-    come from the scheduling stage when it runs."""
-    drafts = draft_rollouts(changes, snapshot, kubernetes_version, eligible_nodes=eligible_nodes)
-    return confirm_rollouts(
-        drafts, changes, snapshot, kubernetes_version, eligible_nodes=eligible_nodes, fits=fits
-    )
 
 
 def draft_rollouts(

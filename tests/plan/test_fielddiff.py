@@ -10,7 +10,8 @@ import copy
 import random
 from typing import Any
 
-from kplan.plan.fielddiff import field_changes, same
+from kplan.k8s.equality import same
+from kplan.plan.fielddiff import field_changes
 from kplan.plan.model import ABSENT
 from kplan.schema.structure import structure
 
@@ -68,7 +69,7 @@ def test_keys_with_slashes_are_escaped() -> None:
 
 
 def _reference_same(left: Any, right: Any) -> bool:
-    """The module docstring's equality, written as plainly as possible."""
+    """kplan.k8s.equality's docstring, written as plainly as possible."""
 
     def empty(value: Any) -> bool:
         return value is ABSENT or value is None or value == {} or value == []
