@@ -121,6 +121,7 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
 
     from kplan.load import MissingPath
     from kplan.parallel import in_background
+    from kplan.plan.ahead import work_ahead
     from kplan.rules.config import ConfigError, load_config
     from kplan.snapshot.load import load_snapshot
 
@@ -151,6 +152,8 @@ def load_inputs(inputs: PlanInputs) -> Loaded:
         snapshot = load_snapshot(inputs.snapshot_paths) if inputs.snapshot_paths else None
     except MissingPath as error:
         snapshot_error = error
+    if snapshot is not None:  # the manifests usually take longer: see kplan.plan.ahead
+        work_ahead(snapshot, version, inputs.namespace, waiting=lambda: not manifests_job.ready())
     try:  # a missing path is reported in the order of the options: manifests, CRDs, snapshot
         manifests, crds, report = manifests_job.result()
         if snapshot_error is not None:

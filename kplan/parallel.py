@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO, Generic, NoReturn, TypeVar
@@ -55,6 +56,16 @@ class _Channel:
             if len(self._results) == self._count:
                 self._close()
         return self._results[index] if index < len(self._results) else (False, None)
+
+    def arrived(self, index: int) -> bool:
+        """Whether `result(index)` would not wait: it was read, or the child has begun to
+        send it (or died). Conservative: False while any earlier result is unread."""
+        if index < len(self._results) or self._pipe is None:
+            return True
+        if index > len(self._results):
+            return False
+        readable, _, _ = select.select([self._pipe], [], [], 0)
+        return bool(readable)
 
     def _read(self) -> tuple[bool, Any]:
         assert self._pipe is not None
@@ -112,6 +123,11 @@ class Deferred(Generic[T]):
             self._value = self._collect()
             self._done = True
         return self._value  # type: ignore[return-value]
+
+    def ready(self) -> bool:
+        """Whether `result()` would return without waiting for the child; True without a
+        child (the parent computes it on `result()`, so there is nothing to wait for)."""
+        return self._done or self._channel is None or self._channel.arrived(self._index)
 
     def _collect(self) -> T:
         if self._channel is not None:

@@ -4,6 +4,7 @@ have computed, and any failure in the child falls back to the parent."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,26 @@ def test_results_after_the_child_died_are_computed_by_the_parent(two_jobs: None)
     assert [job.from_child for job in jobs] == [False] * 3  # nothing asked yet
     assert jobs[2].result() == parent and jobs[1].result() == 0
     assert jobs[0].result() != parent and jobs[0].from_child
+
+
+@needs_fork
+def test_ready_says_whether_the_result_would_wait(two_jobs: None, tmp_path: Path) -> None:
+    """A child blocked on a file the test creates: not ready until then; ready once it has
+    sent its result; a stage without a child is always ready (nothing to wait for)."""
+    go = tmp_path / "go"
+
+    def waits() -> str:
+        while not go.exists():
+            time.sleep(0.01)
+        return "done"
+
+    job = in_background(waits)
+    assert not job.ready()
+    go.touch()
+    deadline = time.monotonic() + 30
+    while not job.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.ready()
+    assert job.result() == "done" and job.from_child
+    assert job.ready()
+    assert Deferred(lambda: 1).ready()

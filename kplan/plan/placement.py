@@ -48,6 +48,7 @@ def scheduling_cluster(
     """None without recorded Nodes: there is nothing to place on."""
     if snapshot is None or not snapshot.is_recorded("", "Node"):
         return None
+    from kplan.plan.ahead import TEMPLATES, take
     from kplan.plan.scheduling import TemplateFactory, default_profile
 
     by_kind: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -67,7 +68,8 @@ def scheduling_cluster(
         "config": config,
         "default_spread_selectors": _spread_selectors(objects),
         "volumes_recorded": snapshot.is_recorded("", "PersistentVolumeClaim"),
-        "templates": TemplateFactory(default_profile(kubernetes_version).features),
+        "templates": take(snapshot, (TEMPLATES, kubernetes_version))
+        or TemplateFactory(default_profile(kubernetes_version).features),
     }
     return SchedulingCluster(bodies("", "Node"), options, recorded_pods)
 

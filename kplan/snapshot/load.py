@@ -80,6 +80,9 @@ class Snapshot:
     # (group, kind) -> "Namespaced" | "Cluster", from the CRDs in the snapshot.
     crd_scopes: dict[GroupKind, str] = field(default_factory=dict)
     _by_kind: dict[GroupKind, list[Resource]] = field(default_factory=dict, repr=False)
+    # Results of later stages computed ahead from this snapshot alone (kplan.plan.ahead),
+    # each taken once by the stage that needs it.
+    ahead: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_id = dict(sorted(self.by_id.items(), key=lambda pair: pair[0].sort_key()))

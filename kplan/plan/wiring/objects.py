@@ -106,17 +106,18 @@ def final_state(
     *,
     default_namespace: str = "default",
     crd_scopes: Mapping[tuple[str, str], str] | None = None,
+    recorded_objects: Iterable[WiredObject] | None = None,
 ) -> list[WiredObject]:
     """The recorded objects overlaid with the desired ones (same group, kind, namespace and
     name: the desired one wins and keeps the recorded body). A name defined twice in the
-    input keeps its last definition, as `kubectl apply` leaves it."""
+    input keeps its last definition, as `kubectl apply` leaves it. `recorded_objects`:
+    `wired_recorded(recorded, ...)` with the same arguments, when the caller has it."""
     scopes = dict(crd_scopes or {})
-    by_id: dict[tuple[str, str, str, str], WiredObject] = {}
-    for resource in recorded:
-        item = wired(
-            resource, planned=False, default_namespace=default_namespace, crd_scopes=scopes
+    if recorded_objects is None:
+        recorded_objects = wired_recorded(
+            recorded, default_namespace=default_namespace, crd_scopes=scopes
         )
-        by_id[identity(item)] = item
+    by_id = {identity(item): item for item in recorded_objects}
     for resource in desired:
         item = wired(resource, planned=True, default_namespace=default_namespace, crd_scopes=scopes)
         key = identity(item)
@@ -132,6 +133,20 @@ def final_state(
             )
         by_id[key] = item
     return list(by_id.values())
+
+
+def wired_recorded(
+    recorded: Iterable[Resource],
+    *,
+    default_namespace: str = "default",
+    crd_scopes: Mapping[tuple[str, str], str] | None = None,
+) -> list[WiredObject]:
+    """The recorded objects as they stay where the input does not name them."""
+    scopes = dict(crd_scopes or {})
+    return [
+        wired(resource, planned=False, default_namespace=default_namespace, crd_scopes=scopes)
+        for resource in recorded
+    ]
 
 
 def identity(item: WiredObject) -> tuple[str, str, str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kplan.plan.ahead import POD_VIEWS, recorded_objects_key, take
 from kplan.plan.model import Finding
 from kplan.plan.pod_model import PodView
 from kplan.plan.pods import (
@@ -46,7 +47,13 @@ def wiring_inputs(
     recorded = snapshot.resources() if snapshot is not None else []
     scopes = dict(snapshot.crd_scopes) if snapshot is not None else {}
     scopes.update(crd_scopes or {})
-    objects = final_state(desired, recorded, default_namespace=namespace, crd_scopes=scopes)
+    objects = final_state(
+        desired,
+        recorded,
+        default_namespace=namespace,
+        crd_scopes=scopes,
+        recorded_objects=take(snapshot, recorded_objects_key(namespace, scopes)),
+    )
     nodes = [r.body for r in recorded if r.kind == "Node" and r.group == ""]
     pods_by_ref: dict[str, PodView] = {}
     if recorded_pod_views is None:
@@ -90,9 +97,15 @@ def wiring_inputs(
 
 
 def snapshot_pod_views(snapshot: Snapshot | None) -> list[PodView]:
-    """The recorded pods, owners resolved through their ReplicaSets (kplan.plan.pods)."""
+    """The recorded pods, owners resolved through their ReplicaSets (kplan.plan.pods); taken
+    from the work done ahead (kplan.plan.ahead) when it has them."""
     if snapshot is None:
         return []
+    views = take(snapshot, POD_VIEWS)
+    return views if views is not None else recorded_pod_views(snapshot)
+
+
+def recorded_pod_views(snapshot: Snapshot) -> list[PodView]:
     return recorded_pods(snapshot.of_kind("", "Pod"), snapshot.of_kind("apps", "ReplicaSet"))
 
 

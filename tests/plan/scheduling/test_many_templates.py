@@ -470,3 +470,35 @@ def test_template_sharing_is_by_content(seed: int) -> None:
     assert keys == _reference_keys(views)
     # asking again gives the same templates
     assert [factory.template(view).key for view in views] == keys
+
+
+def test_recorded_replicas_on_other_nodes_share_all_but_their_spec() -> None:
+    """Replicas of one ReplicaSet differ in spec.nodeName only: the second one's template is
+    the first one's with its own spec (NodeName reads it), under its own key (the fast
+    path's caches are per key); a replica whose spec differs in anything else, or a planned
+    pod, gets a template built from its own spec."""
+    base = {"containers": [container("100m", "64Mi")], "hostNetwork": True}
+
+    def recorded(name: str, node: str, **changes: Any) -> PodView:
+        spec = {**copy.deepcopy(base), "nodeName": node, **changes}
+        return PodView(namespace="x", name=name, labels={"app": "a"}, spec=spec, owner="RS/x/a")
+
+    factory = TemplateFactory(default_profile("1.35").features)
+    first = factory.template(recorded("p-0", "node-a"))
+    second_view = recorded("p-1", "node-b")
+    second = factory.template(second_view)
+    assert second is not first and second.key != first.key
+    assert second.spec is second_view.spec and second.spec["nodeName"] == "node-b"
+    assert second.requests is first.requests and second.host_ports is first.host_ports
+    other_image = recorded("p-2", "node-c", containers=[container("100m", "64Mi", image="b")])
+    built = factory.template(other_image)
+    assert built.requests is not first.requests and built.images == ("b:latest",)
+    planned = PodView(
+        namespace="x",
+        name="p-3",
+        labels={"app": "a"},
+        spec={**base, "nodeName": "node-e"},
+        owner="RS/x/a",
+        planned=True,
+    )
+    assert factory.template(planned).requests is not first.requests
