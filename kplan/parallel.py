@@ -174,22 +174,41 @@ def in_background_each(
 
 def _send_each(computes: Sequence[Callable[[], Any]], writer: int) -> NoReturn:
     """In the child: compute, send, next; then exit at once (the parent owns the process's
-    files and output). A result that fails is sent as a failure: the parent computes it."""
+    files and output). A result that fails is sent as a failure: the parent computes it.
+    A thread writes the results, so that the next one is computed while the parent has not
+    read the last yet (a pipe holds 64 KiB: writing a bigger result waits for the reader)."""
+    import queue
+    import threading
+
     code = 0
     try:
         with os.fdopen(writer, "wb") as pipe:
+            payloads: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+            sender = threading.Thread(target=_write_each, args=(payloads, pipe), daemon=True)
+            sender.start()
             for compute in computes:
                 try:
                     payload = pickle.dumps((True, compute()), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:  # noqa: BLE001 - the parent computes it again
                     payload = pickle.dumps((False, None))
-                pipe.write(len(payload).to_bytes(_HEADER, "little"))
-                pipe.write(payload)
-                pipe.flush()
+                payloads.put(payload)
+            payloads.put(None)
+            sender.join()
     except BaseException:  # noqa: BLE001 - the parent computes what did not arrive
         code = 1
     finally:
         os._exit(code)
+
+
+def _write_each(payloads: Any, pipe: BinaryIO) -> None:
+    """Each payload with its length, until None; stops when the parent is gone."""
+    try:
+        while (payload := payloads.get()) is not None:
+            pipe.write(len(payload).to_bytes(_HEADER, "little"))
+            pipe.write(payload)
+            pipe.flush()
+    except OSError:
+        pass
 
 
 def _reap_finished() -> None:

@@ -154,18 +154,51 @@ def test_a_failing_result_among_several_is_computed_by_the_parent(two_jobs: None
 
 
 @needs_fork
-def test_results_after_the_child_died_are_computed_by_the_parent(two_jobs: None) -> None:
+def test_results_after_the_child_died_are_computed_by_the_parent(
+    two_jobs: None, tmp_path: Path
+) -> None:
+    """The child dies once the parent has read its first result (a file says so): that
+    result stays the child's, the rest are the parent's."""
     parent = os.getpid()
+    read = tmp_path / "read"
 
     def dies() -> int:
         if os.getpid() != parent:
+            _wait_for(read)
             os._exit(9)
         return 0
 
     jobs = in_background_each([os.getpid, dies, os.getpid])
     assert [job.from_child for job in jobs] == [False] * 3  # nothing asked yet
-    assert jobs[2].result() == parent and jobs[1].result() == 0
     assert jobs[0].result() != parent and jobs[0].from_child
+    read.touch()
+    assert jobs[2].result() == parent and jobs[1].result() == 0
+    assert not jobs[1].from_child and not jobs[2].from_child
+
+
+@needs_fork
+def test_a_big_result_not_read_yet_does_not_hold_the_next_one_back(
+    two_jobs: None, tmp_path: Path
+) -> None:
+    """A result bigger than a pipe holds waits for the parent to read it; the child goes on
+    with the next stage meanwhile (it says so in a file before the parent reads anything)."""
+    started = tmp_path / "second-started"
+
+    def second() -> str:
+        started.touch()
+        return "second"
+
+    jobs = in_background_each([lambda: b"x" * (4 << 20), second])
+    _wait_for(started)
+    assert jobs[0].result() == b"x" * (4 << 20) and jobs[0].from_child
+    assert jobs[1].result() == "second" and jobs[1].from_child
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert path.exists()
 
 
 @needs_fork

@@ -102,7 +102,6 @@ def build_plan(
     workload_changes = [change for _, change, _ in shared.computed]
     wiring_findings: list[Finding] = []
     fits = None
-    wired = drafted = None
     drafts = None
     if draft is not None:  # the rollouts of the workloads planned here; the others' come along
         drafts = functools.partial(
@@ -110,12 +109,13 @@ def build_plan(
             [workload_changes[position] for position in shared.ours],
             positions=shared.ours,
         )
+    later = Later(None, None)
     if options.sections & ALL_SECTIONS:
         plan.scheduling, later, fits = _cluster_sections(
             planned, snapshot, workload_changes, scopes, options, drafts, shared.collect
         )
-        wired, drafted = later()
-    if drafted is not None:
+    if later.drafts is not None:  # while the second process still builds the wiring
+        drafted = later.drafts.result()
         if shared.drafts is not None:
             drafted = sorted(drafted + shared.drafts.result(), key=lambda item: item.index)
         plan.rollouts = confirm_rollouts(
@@ -123,8 +123,8 @@ def build_plan(
         )
     plan.changes, findings = planner.assemble(shared.computed + shared.other_changes.result())
     plan.findings.extend(findings)
-    if wired is not None:
-        plan.wiring, wiring_findings = wired
+    if later.wiring is not None:
+        plan.wiring, wiring_findings = later.wiring.result()
     plan.findings = _suppressed(plan.findings, planned, options) + wiring_findings
     retain(planner, shared, fits)  # the stages' working state (kplan.lifetime)
     return plan
@@ -158,12 +158,12 @@ def _cluster_sections(
     options: PlanOptions,
     drafts: Callable[[], list[Drafted]] | None,
     before_fork: Callable[[], None],
-) -> tuple[dict[str, Any] | None, Callable[[], Later], Any]:
+) -> tuple[dict[str, Any] | None, Later, Any]:
     """Scheduling over the cluster after the plan, the surge check the rollouts use (it
-    needs the same cluster), and, deferred, the wiring section with its findings and the
-    rollouts' `drafts()`. Workloads the plan leaves alone keep their recorded pods; the
+    needs the same cluster), and, deferred (`Later`), the rollouts' `drafts()` and the
+    wiring section with its findings. Workloads the plan leaves alone keep their recorded pods; the
     others get planned pods, placed by the scheduler."""
-    from kplan.parallel import in_background
+    from kplan.parallel import in_background_each
     from kplan.plan.placement import plan_scheduling, scheduling_cluster, surge_check
     from kplan.plan.wiring import plan_wiring
     from kplan.plan.wiring.stage import snapshot_pod_views, wiring_inputs
@@ -208,15 +208,16 @@ def _cluster_sections(
             config=options.rules_config,
         )
     # A second process builds what does not need the scheduling while this one schedules:
-    # the wiring section (it does not read where pods run: endpoints list every pod a Service
-    # selects, and a planned pod counts as ready) and the rollouts' drafts (all but their
-    # surge checks).
+    # the rollouts' drafts (all but their surge checks), sent first, so that the rollouts
+    # are confirmed here while it builds the wiring section (which does not read where pods
+    # run: endpoints list every pod a Service selects, and a planned pod counts as ready).
     cluster_work = SCHEDULING in options.sections or ROLLOUTS in options.sections
     before_fork()
-    later = in_background(
-        functools.partial(_later, wiring, drafts),
-        worth_it=cluster_work and (wiring is not None or drafts is not None),
-    ).result
+    computes: list[Callable[[], Any]] = [] if drafts is None else [drafts]
+    if wiring is not None:
+        computes.append(functools.partial(_encoded, wiring))
+    jobs = in_background_each(computes, worth_it=cluster_work and bool(computes))
+    later = Later(jobs[0] if drafts is not None else None, jobs[-1] if wiring is not None else None)
 
     cluster = None
     if cluster_work:
@@ -234,22 +235,22 @@ def _cluster_sections(
     return scheduling, later, fits
 
 
-# The deferred part of a plan: the wiring section with its findings and the rollouts'
-# drafts, each when it was asked for.
-Later = tuple[tuple[Mapping[str, Any], list[Finding]] | None, list["Drafted"] | None]
+@dataclass(frozen=True)
+class Later:
+    """The deferred part of a plan, each part when it was asked for: the rollouts' drafts
+    and the wiring section with its findings."""
+
+    drafts: Deferred[list[Drafted]] | None
+    wiring: Deferred[tuple[Mapping[str, Any], list[Finding]]] | None
 
 
-def _later(
-    wiring: Callable[[], tuple[dict[str, Any], list[Finding]]] | None,
-    drafts: Callable[[], list[Drafted]] | None,
-) -> Later:
+def _encoded(
+    wiring: Callable[[], tuple[dict[str, Any], list[Finding]]],
+) -> tuple[Mapping[str, Any], list[Finding]]:
     from kplan.plan.encoded import EncodedSection
 
-    wired = None
-    if wiring is not None:
-        section, findings = wiring()
-        wired = EncodedSection(section), findings  # see kplan.plan.encoded
-    return wired, drafts() if drafts is not None else None
+    section, findings = wiring()
+    return EncodedSection(section), findings  # see kplan.plan.encoded
 
 
 # Below this many workloads a second process costs more than half their changes take.
