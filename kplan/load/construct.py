@@ -56,11 +56,18 @@ def _mark(node: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-class Builder:
-    """Builds one document. `line_offset` turns document lines into file lines."""
+# A key set by a merge ('<<'): a key written after it may override it.
+_MERGED = object()
 
-    def __init__(self, line_offset: int) -> None:
+
+class Builder:
+    """Builds one document. `line_offset` turns document lines into file lines. With
+    `track=False` only the root's position is recorded: the rest costs a third of the
+    building, and a document's table can be built again when a message needs it."""
+
+    def __init__(self, line_offset: int, track: bool = True) -> None:
         self.line_offset = line_offset
+        self.track = track
         self.positions: dict[str, Position] = {}
         self.decodes = 0
         self.aliased = 0
@@ -127,6 +134,7 @@ class Builder:
         """Value of `root`, recording positions under `pointer`."""
         offset = self.line_offset
         positions = self.positions
+        track = self.track
         seen = self._seen
         if pointer not in positions:
             line, column = _mark(root)
@@ -156,41 +164,45 @@ class Builder:
                 items: list[Any] = [None] * len(children)
                 container[slot] = items
                 for index, child in enumerate(children):
-                    child_path = f"{path}/{index}"
-                    cline, ccol = _mark(child)
-                    cline += offset
-                    positions[child_path] = (cline, ccol, cline, ccol)
+                    child_path = ""
+                    if track:
+                        child_path = f"{path}/{index}"
+                        cline, ccol = _mark(child)
+                        cline += offset
+                        positions[child_path] = (cline, ccol, cline, ccol)
                     stack.append((child, items, index, child_path, level + 1, aliased))
                 continue
             mapping: dict[str, Any] = {}
             container[slot] = mapping
-            key_lines: dict[str, int] = {}
+            key_nodes: dict[str, Any] = {}  # key -> its node, or _MERGED
             for key_node, value_node in children:
                 if key_node.ctag is PLAIN_TAG and key_node.value == "<<":
-                    self._merge(mapping, key_lines, value_node, path, level, aliased)
+                    self._merge(mapping, key_nodes, value_node, path, level, aliased)
                     continue
                 if isinstance(key_node.value, list):
                     raise self.error("a mapping key must be a scalar", key_node)
                 key = json_key(scalar(key_node))
-                kline, kcol = _mark(key_node)
-                kline += offset
                 if key is None:
                     raise self.error(
                         "a null mapping key has no JSON form (Kubernetes: unsupported map key)",
                         key_node,
                     )
-                first = key_lines.get(key)
-                if first is not None and first > 0:
+                first = key_nodes.get(key)
+                if first is not None and first is not _MERGED:
+                    kline, kcol = _mark(key_node)
                     raise DecodeError(
-                        f'duplicate key "{key}" (first set on line {first}); '
+                        f'duplicate key "{key}" (first set on line {_mark(first)[0] + offset}); '
                         "Kubernetes' strict decoding refuses it",
-                        kline - offset,
+                        kline,
                         kcol,
                     )
-                key_lines[key] = kline
-                child_path = f"{path}/{json_pointer_escape(key)}"
-                vline, vcol = _mark(value_node)
-                positions[child_path] = (vline + offset, vcol, kline, kcol)
+                key_nodes[key] = key_node
+                child_path = ""
+                if track:
+                    child_path = f"{path}/{json_pointer_escape(key)}"
+                    kline, kcol = _mark(key_node)
+                    vline, vcol = _mark(value_node)
+                    positions[child_path] = (vline + offset, vcol, kline + offset, kcol)
                 mapping[key] = None
                 stack.append((value_node, mapping, key, child_path, level + 1, aliased))
         return holder[0]
@@ -198,7 +210,7 @@ class Builder:
     def _merge(
         self,
         mapping: dict[str, Any],
-        key_lines: dict[str, int],
+        key_nodes: dict[str, Any],
         value_node: Any,
         path: str,
         level: int,
@@ -217,11 +229,11 @@ class Builder:
                 raise self.error("merge key '<<' needs a mapping or a list of mappings", source)
             merged = self.build(source, path, level + 1, aliased)
             for key, value in merged.items():
-                if key_lines.get(key, 0) > 0:
+                if key_nodes.get(key, _MERGED) is not _MERGED:
                     raise self.error(
                         f'merge key "<<" would override "{key}" set above it; Kubernetes '
                         "(go-yaml) and the YAML spec disagree on the result: put '<<' first",
                         source,
                     )
-                key_lines[key] = 0  # set by a merge: a later explicit key may override it
+                key_nodes[key] = _MERGED  # a later explicit key may override it
                 mapping[key] = value

@@ -121,16 +121,19 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, recorded: bool) -> No
         _add_resources(fast[0], fast[1], source, chunk, loaded)
         return
     try:
-        parsed = parse_document(chunk.text, chunk.first_line - 1)
+        parsed = parse_document(chunk.text, chunk.first_line - 1, positions=False)
     except DecodeError as error:
         parsed = _json_fallback(chunk)
         if parsed is None:
             loaded.problems.append(_problem(source, chunk, error.line, error.column, error.message))
             return
+        value, table = parsed
+        _add_resources(value, table, source, chunk, loaded)
+        return
     if parsed is None:
         return
-    value, table = parsed
-    _add_resources(value, table, source, chunk, loaded)
+    value, root = parsed
+    _add_resources(value, _RereadTable(chunk, root[""]), source, chunk, loaded)
 
 
 def _fast_json(chunk: Chunk, recorded: bool = False) -> tuple[Any, _LazyTable] | None:
@@ -281,7 +284,25 @@ class _LazyTable:
         return {prefix + pointer: position for pointer, position in parsed[1].items()}
 
 
-Table = dict[str, Position] | _LazyTable
+class _RereadTable:
+    """The position table of a YAML document read without one (kplan.load.construct): the
+    root's position at once, the others by reading the document again on first use (a
+    message about a field, a List item's start)."""
+
+    def __init__(self, chunk: Chunk, root: Position) -> None:
+        self.reread = _Reread(chunk)
+        self._root = root
+        self._table: dict[str, Position] | None = None
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        if pointer == "":
+            return self._root
+        if self._table is None:
+            self._table = self.reread()
+        return self._table.get(pointer, default)
+
+
+Table = dict[str, Position] | _LazyTable | _RereadTable
 
 
 def _json_fallback(chunk: Chunk) -> tuple[Any, dict[str, Position]] | None:
@@ -433,6 +454,8 @@ def _add_object(
     if isinstance(table, _LazyTable):
         loader = table.item_loader(prefix) if prefix else table.load
         positions = Positions(prefix=prefix, loader=loader)
+    elif isinstance(table, _RereadTable):
+        positions = Positions(prefix=prefix, loader=table.reread)
     else:
         positions = Positions(table, prefix, reread=_Reread(chunk))
     loaded.resources.append(Resource(body, origin, positions))

@@ -56,10 +56,13 @@ if _CParser is not None:
             return COLLECTION_TAG
 
 
-def parse_document(text: str, line_offset: int) -> tuple[Any, dict[str, Position]] | None:
+def parse_document(
+    text: str, line_offset: int, positions: bool = True
+) -> tuple[Any, dict[str, Position]] | None:
     """(value, positions) of the single document in `text`, or None if it has no content.
 
     `line_offset` is the number of file lines before the document; positions are file lines.
+    With `positions=False` the table holds the root's position alone (kplan.load.construct).
     """
     if _CParser is None:
         raise CParserMissing(MISSING_C_PARSER)
@@ -75,7 +78,7 @@ def parse_document(text: str, line_offset: int) -> tuple[Any, dict[str, Position
         parser.dispose() if hasattr(parser, "dispose") else None
     if node is None:
         return None
-    builder = Builder(line_offset)
+    builder = Builder(line_offset, track=positions)
     try:
         value = builder.build(node)
     except RecursionError:
