@@ -158,7 +158,20 @@ def _decode_top_object(
     text: str, start: int, recorded: bool = False
 ) -> tuple[dict[str, Any], dict[str, int]]:
     """The top-level object, decoded key by key so that the offset of every `items` element
-    is known; other values are decoded whole by the C decoder."""
+    is known; other values are decoded whole by the C decoder. A recorded cluster laid out
+    as kubectl prints it is decoded whole (kplan.load.indented_list)."""
+    if recorded:
+        from kplan.load.indented_list import decode_indented_list
+
+        whole = decode_indented_list(text, start)
+        if whole is not None:
+            return whole
+    return _decode_item_by_item(text, start, recorded)
+
+
+def _decode_item_by_item(
+    text: str, start: int, recorded: bool
+) -> tuple[dict[str, Any], dict[str, int]]:
     decoder = json.JSONDecoder(
         object_pairs_hook=None if recorded else _no_duplicates,
         parse_float=_json_float,
