@@ -4,6 +4,7 @@ have computed, and any failure in the child falls back to the parent."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -222,3 +223,19 @@ def test_ready_says_whether_the_result_would_wait(two_jobs: None, tmp_path: Path
     assert job.result() == "done" and job.from_child
     assert job.ready()
     assert Deferred(lambda: 1).ready()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_a_pipe_is_widened_to_hold_a_mebibyte() -> None:
+    import fcntl
+
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < 1 << 20:
+        pytest.skip("this system's pipes may not hold 1 MiB")
+    reader, writer = os.pipe()
+    try:
+        parallel._widen(writer)
+        size = fcntl.fcntl(writer, getattr(fcntl, "F_GETPIPE_SZ", 1032))
+    finally:
+        os.close(reader)
+        os.close(writer)
+    assert size == 1 << 20
