@@ -473,14 +473,20 @@ def test_template_sharing_is_by_content(seed: int) -> None:
 
 
 def test_recorded_replicas_on_other_nodes_share_all_but_their_spec() -> None:
-    """Replicas of one ReplicaSet differ in spec.nodeName only: the second one's template is
-    the first one's with its own spec (NodeName reads it), under its own key (the fast
-    path's caches are per key); a replica whose spec differs in anything else, or a planned
-    pod, gets a template built from its own spec."""
+    """Replicas of one ReplicaSet differ in spec.nodeName and in the name of the
+    service-account token volume the API server adds to each pod (kube-api-access-xxxxx,
+    mounted in every container): the second one's template is the first one's with its own
+    spec (NodeName reads it) and volumes (the volume plugins read them), under its own key
+    (the fast path's caches are per key); a replica whose spec differs in anything else, or
+    a planned pod, gets a template built from its own spec."""
     base = {"containers": [container("100m", "64Mi")], "hostNetwork": True}
 
     def recorded(name: str, node: str, **changes: Any) -> PodView:
+        token = f"kube-api-access-{name}"
         spec = {**copy.deepcopy(base), "nodeName": node, **changes}
+        spec["volumes"] = [{"name": token, "projected": {"sources": []}}]
+        for each in spec["containers"]:
+            each["volumeMounts"] = [{"name": token, "mountPath": "/var/run/secrets"}]
         return PodView(namespace="x", name=name, labels={"app": "a"}, spec=spec, owner="RS/x/a")
 
     factory = TemplateFactory(default_profile("1.35").features)
@@ -489,6 +495,7 @@ def test_recorded_replicas_on_other_nodes_share_all_but_their_spec() -> None:
     second = factory.template(second_view)
     assert second is not first and second.key != first.key
     assert second.spec is second_view.spec and second.spec["nodeName"] == "node-b"
+    assert [volume["name"] for volume in second.volumes] == ["kube-api-access-p-1"]
     assert second.requests is first.requests and second.host_ports is first.host_ports
     other_image = recorded("p-2", "node-c", containers=[container("100m", "64Mi", image="b")])
     built = factory.template(other_image)
