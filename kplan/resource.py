@@ -132,6 +132,8 @@ class Resource:
         Falls back to the nearest ancestor, then to the document start, so every pointer
         maps to some place in the file.
         """
+        if not pointer:  # where the object starts: no need to read a position table
+            return self.origin.line, self.origin.column
         found = self.positions.lookup(pointer)
         if found is None:
             return self.origin.line, self.origin.column

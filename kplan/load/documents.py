@@ -276,12 +276,15 @@ class _LazyTable:
             self._table = self._parse(self._chunk.text, self._chunk.first_line - 1, "")
         return self._table
 
-    def item_loader(self, prefix: str) -> Callable[[], dict[str, Position]]:
-        """Loader of the positions of one List item (keys carry the item's prefix)."""
+    def item_loader(
+        self, prefix: str, where: tuple[int, int] | None = None
+    ) -> Callable[[], dict[str, Position]]:
+        """Loader of the positions of one List item (keys carry the item's prefix); `where`
+        is the item's start (line, column) when the caller has it."""
         start, end = self._starts.get(prefix), self._starts.get(prefix + "#end")
         if start is None or end is None:
             return self.load
-        line, column = self._line_column(start)
+        line, column = where or self._line_column(start)
         return _ItemLoader(self._chunk, start, end, line, column, prefix)
 
     @staticmethod
@@ -465,7 +468,7 @@ def _add_object(
         helm_source=chunk.helm_source,
     )
     if isinstance(table, _LazyTable):
-        loader = table.item_loader(prefix) if prefix else table.load
+        loader = table.item_loader(prefix, (line, column)) if prefix else table.load
         positions = Positions(prefix=prefix, loader=loader)
     elif isinstance(table, _RereadTable):
         positions = Positions(prefix=prefix, loader=table.reread)

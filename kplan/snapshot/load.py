@@ -286,6 +286,9 @@ def _well_formed(resource: Resource, problems: list[SourceProblem]) -> bool:
     return False
 
 
+_STRING = {str}
+
+
 def _metadata_problem(metadata: dict[str, Any]) -> tuple[str, str] | None:
     name = metadata.get("name")
     if name is None or name == "":
@@ -305,6 +308,8 @@ def _metadata_problem(metadata: dict[str, Any]) -> tuple[str, str] | None:
                 f"/metadata/{key}",
                 f"metadata.{key} must be a mapping, found {json_type(value)}",
             )
+        if set(map(type, value.values())) <= _STRING:  # the usual case, without a loop
+            continue
         for entry, text in value.items():
             if not isinstance(text, str):
                 pointer = f"/metadata/{key}/{json_pointer_escape(entry)}"
