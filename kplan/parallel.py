@@ -192,7 +192,7 @@ def _send_each(computes: Sequence[Callable[[], Any]], writer: int) -> NoReturn:
     """In the child: compute, send, next; then exit at once (the parent owns the process's
     files and output). A result that fails is sent as a failure: the parent computes it.
     A thread writes the results, so that the next one is computed while the parent has not
-    read the last yet (a pipe holds 64 KiB: writing a bigger result waits for the reader)."""
+    read the last yet (a pipe holds 1 MiB at most: writing more waits for the reader)."""
     import queue
     import threading
 

@@ -40,20 +40,14 @@ class Positions:
     table: dict[str, Position] = field(default_factory=dict)
     prefix: str = ""
     loader: Callable[[], dict[str, Position]] | None = None
-    # how to read the table again (the document's text, parsed again): set by the loader
-    reread: Callable[[], dict[str, Position]] | None = field(default=None, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled compactly (manifests are read in a second process, kplan.parallel). With
-        a way to read the table again, only that travels (the document's text, shared by
-        the objects of one document): a plan asks for few positions, a second parse of
-        those documents is cheaper than sending every table (measured: 0.1 s of 0.23 s for
-        the benchmark's 5,000 objects). Otherwise the table travels as one string of
-        pointers and one array of numbers, unpacked on first lookup."""
+        """Pickled compactly (manifests are read in a second process, kplan.parallel). A
+        table not built yet travels as its loader (the loader reads the document's text
+        again); a built one as one string of pointers and one array of numbers, unpacked
+        on first lookup."""
         if self.loader is not None or not self.table:
             return (Positions, (self.table, self.prefix, self.loader))
-        if self.reread is not None:
-            return (Positions, ({}, self.prefix, self.reread))
         numbers = array("i", chain.from_iterable(self.table.values()))
         return (Positions, ({}, self.prefix, _PackedTable("\0".join(self.table), numbers)))
 

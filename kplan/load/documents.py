@@ -120,20 +120,20 @@ def _load_chunk(chunk: Chunk, source: str, loaded: Loaded, recorded: bool) -> No
     if fast is not None:
         _add_resources(fast[0], fast[1], source, chunk, loaded)
         return
+    table: Table
     try:
         parsed = parse_document(chunk.text, chunk.first_line - 1, positions=False)
     except DecodeError as error:
-        parsed = _json_fallback(chunk)
-        if parsed is None:
+        fallback = _json_fallback(chunk)
+        if fallback is None:
             loaded.problems.append(_problem(source, chunk, error.line, error.column, error.message))
             return
-        value, table = parsed
-        _add_resources(value, table, source, chunk, loaded)
-        return
-    if parsed is None:
-        return
-    value, root = parsed
-    _add_resources(value, _RereadTable(chunk, root[""]), source, chunk, loaded)
+        value, table = fallback
+    else:
+        if parsed is None:
+            return
+        value, table = parsed[0], _RereadTable(chunk, parsed[1][""])
+    _add_resources(value, table, source, chunk, loaded)
 
 
 def _fast_json(chunk: Chunk, recorded: bool = False) -> tuple[Any, _LazyTable] | None:
@@ -405,8 +405,8 @@ def _add_list_items(
 
 
 class _Reread:
-    """The position table of a YAML document, parsed again from its text (for pickling:
-    kplan.resource.Positions)."""
+    """The position table of a YAML document, parsed again from its text (a class, not a
+    closure, so that manifests can be pickled: kplan.parallel)."""
 
     def __init__(self, chunk: Chunk) -> None:
         self.text, self.first_line = chunk.text, chunk.first_line
@@ -473,7 +473,7 @@ def _add_object(
     elif isinstance(table, _RereadTable):
         positions = Positions(prefix=prefix, loader=table.reread)
     else:
-        positions = Positions(table, prefix, reread=_Reread(chunk))
+        positions = Positions(table, prefix)
     loaded.resources.append(Resource(body, origin, positions))
 
 

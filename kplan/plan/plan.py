@@ -161,8 +161,8 @@ def _cluster_sections(
 ) -> tuple[dict[str, Any] | None, Later, Any]:
     """Scheduling over the cluster after the plan, the surge check the rollouts use (it
     needs the same cluster), and, deferred (`Later`), the rollouts' `drafts()` and the
-    wiring section with its findings. Workloads the plan leaves alone keep their recorded pods; the
-    others get planned pods, placed by the scheduler."""
+    wiring section with its findings. Workloads the plan leaves alone keep their recorded
+    pods; the others get planned pods, placed by the scheduler."""
     from kplan.parallel import in_background_each
     from kplan.plan.placement import plan_scheduling, scheduling_cluster, surge_check
     from kplan.plan.wiring import plan_wiring

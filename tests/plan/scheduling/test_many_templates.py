@@ -474,11 +474,13 @@ def test_template_sharing_is_by_content(seed: int) -> None:
 
 def test_recorded_replicas_on_other_nodes_share_all_but_their_spec() -> None:
     """Replicas of one ReplicaSet differ in spec.nodeName and in the name of the
-    service-account token volume the API server adds to each pod (kube-api-access-xxxxx,
-    mounted in every container): the second one's template is the first one's with its own
-    spec (NodeName reads it) and volumes (the volume plugins read them), under its own key
-    (the fast path's caches are per key); a replica whose spec differs in anything else, or
-    a planned pod, gets a template built from its own spec."""
+    service-account token volume the API server adds to each pod, mounted in every container
+    (kubernetes/kubernetes plugin/pkg/admission/serviceaccount/admission.go:
+    ServiceAccountVolumeName = "kube-api-access", a generated name with that prefix): the
+    second one's template is the first one's with its own spec (NodeName reads it) and
+    volumes (the volume plugins read them), under its own key (the fast path's caches are
+    per key); a replica whose spec differs in anything else, or a planned pod, gets a
+    template built from its own spec."""
     base = {"containers": [container("100m", "64Mi")], "hostNetwork": True}
 
     def recorded(name: str, node: str, **changes: Any) -> PodView:
