@@ -286,7 +286,7 @@ def _well_formed(resource: Resource, problems: list[SourceProblem]) -> bool:
     return False
 
 
-_STRING = {str}
+_STRING = frozenset({str})
 
 
 def _metadata_problem(metadata: dict[str, Any]) -> tuple[str, str] | None:

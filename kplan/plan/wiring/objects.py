@@ -102,21 +102,15 @@ def wired(
 
 def final_state(
     desired: Iterable[Resource],
-    recorded: Iterable[Resource] = (),
+    recorded_objects: Iterable[WiredObject] = (),
     *,
     default_namespace: str = "default",
     crd_scopes: Mapping[tuple[str, str], str] | None = None,
-    recorded_objects: Iterable[WiredObject] | None = None,
 ) -> list[WiredObject]:
-    """The recorded objects overlaid with the desired ones (same group, kind, namespace and
-    name: the desired one wins and keeps the recorded body). A name defined twice in the
-    input keeps its last definition, as `kubectl apply` leaves it. `recorded_objects`:
-    `wired_recorded(recorded, ...)` with the same arguments, when the caller has it."""
+    """The recorded objects (`wired_recorded`) overlaid with the desired ones (same group,
+    kind, namespace and name: the desired one wins and keeps the recorded body). A name
+    defined twice in the input keeps its last definition, as `kubectl apply` leaves it."""
     scopes = dict(crd_scopes or {})
-    if recorded_objects is None:
-        recorded_objects = wired_recorded(
-            recorded, default_namespace=default_namespace, crd_scopes=scopes
-        )
     by_id = {identity(item): item for item in recorded_objects}
     for resource in desired:
         item = wired(resource, planned=True, default_namespace=default_namespace, crd_scopes=scopes)

@@ -23,7 +23,7 @@ from kplan.plan.pods import (
     recorded_pods,
 )
 from kplan.plan.wiring import DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, plan_wiring
-from kplan.plan.wiring.objects import WiredObject, final_state
+from kplan.plan.wiring.objects import WiredObject, final_state, wired_recorded
 from kplan.resource import Resource
 
 if TYPE_CHECKING:
@@ -47,13 +47,10 @@ def wiring_inputs(
     recorded = snapshot.resources() if snapshot is not None else []
     scopes = dict(snapshot.crd_scopes) if snapshot is not None else {}
     scopes.update(crd_scopes or {})
-    objects = final_state(
-        desired,
-        recorded,
-        default_namespace=namespace,
-        crd_scopes=scopes,
-        recorded_objects=take(snapshot, recorded_objects_key(namespace, scopes)),
-    )
+    recorded_objects = take(snapshot, recorded_objects_key(namespace, scopes))
+    if recorded_objects is None:
+        recorded_objects = wired_recorded(recorded, default_namespace=namespace, crd_scopes=scopes)
+    objects = final_state(desired, recorded_objects, default_namespace=namespace, crd_scopes=scopes)
     nodes = [r.body for r in recorded if r.kind == "Node" and r.group == ""]
     pods_by_ref: dict[str, PodView] = {}
     if recorded_pod_views is None:
