@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kplan.plan.pod_model import PodView
 
 if TYPE_CHECKING:
+    from kplan.plan.scheduling import Simulation
     from kplan.plan.wiring.objects import WiredObject
     from kplan.snapshot.load import Snapshot
 
@@ -36,6 +37,8 @@ class SchedulingCluster:
     options: dict[str, Any]
     # the snapshot's pods (kplan.plan.wiring.stage.snapshot_pod_views)
     recorded_pods: Sequence[PodView]
+    # the plan's simulation once it has placed the plan's pods (surge checks ask it)
+    placed: Simulation | None = None
 
 
 def scheduling_cluster(
@@ -90,6 +93,7 @@ def plan_scheduling(
     new = [pod for pod in pods if pod.planned]
     existing = [pod for pod in pods if not pod.planned]
     result = schedule(new, existing, cluster.nodes, explain=explain, **cluster.options)
+    cluster.placed = result.simulation if not explain else None  # explain: slow engine
     section: dict[str, Any] = {"placements": result.placements}
     if capacity:
         section["capacity"] = workload_capacity(cluster, pods)
@@ -154,12 +158,15 @@ class SurgeCheck:
         template = expand_workload(body, namespace, kubernetes_version=version)
         if not template:
             return True
+        returning = [pod for pod in cluster.recorded_pods if pod.owner == owner]
+        if cluster.placed is not None:  # the same answer, without a simulation of its own
+            return cluster.placed.capacity_instead(template[0], count, returning) >= count
         running = [
             pod
             for pod in self.pods
             if pod.owner != owner and (not pod.planned or pod.node is not None)
         ]
-        running += [pod for pod in cluster.recorded_pods if pod.owner == owner]
+        running += returning
         return (
             capacity(template[0], running, cluster.nodes, limit=count, **cluster.options) >= count
         )

@@ -49,6 +49,8 @@ class SchedulingResult:
     """`placements` as the contract's `scheduling.placements[]`, in scheduling order."""
 
     placements: list[dict[str, Any]] = field(default_factory=list)
+    # the simulation after placing them, for what-if questions (Simulation.capacity_instead)
+    simulation: Simulation | None = field(default=None, repr=False, compare=False)
 
     @property
     def unschedulable(self) -> int:
@@ -115,8 +117,11 @@ class Simulation:
         self._template_views: dict[int, PodView] = {}
         self._engines: dict[str, tuple[Context, Any] | None] = {}
         self._order = 0
-        for view in existing_pods:
-            self._add_existing(view)
+        self.evicted: list[PodInfo] = []  # the victims of preemption
+        self.assumed: list[PodInfo] = []  # the pods placed, in order
+        self.existing = [
+            info for view in existing_pods if (info := self._add_existing(view)) is not None
+        ]
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -141,17 +146,20 @@ class Simulation:
             start_order=self._order,
         )
 
-    def _add_existing(self, view: PodView) -> None:
+    def _add_existing(self, view: PodView) -> PodInfo | None:
+        """The pod on its node, or None when it holds no node (terminal, unplaced, unknown
+        node)."""
         if view.terminal or not view.node:
-            return
+            return None
         index = self.cluster.index.get(view.node)
         if index is None:
-            return
+            return None
         info = self._pod_info(view)
         if info is None:
             # recorded pods always carry spec.priority; be lenient with hand-made ones
             info = PodInfo(view, self.factory.template(view), 0, start_order=self._order)
         self.cluster.add_pod(info, index)
+        return info
 
     def _engine(self, scheduler_name: str) -> tuple[Context, Any] | None:
         if scheduler_name in self._engines:
@@ -185,6 +193,76 @@ class Simulation:
                 engine = FastEngine(context, plugins, fallback=engine)
         self._engines[scheduler_name] = (context, engine)
         return self._engines[scheduler_name]
+
+    # -- what-ifs ----------------------------------------------------------------------------
+
+    def place_copies(self, pod_template: PodView, limit: int) -> list[PodInfo]:
+        """Copies of `pod_template` placed one at a time until one does not fit or `limit`
+        (or every pod slot) is reached: cluster-capacity's count, no preemption."""
+        total_slots = sum(max(node.alloc_pods - len(node.pods), 0) for node in self.cluster.nodes)
+        placed: list[PodInfo] = []
+        spec = dict(pod_template.spec or {})
+        spec.pop("nodeName", None)
+        while len(placed) < min(limit, total_slots):
+            view = PodView(
+                namespace=pod_template.namespace,
+                name=f"{pod_template.name}-capacity-{len(placed)}",
+                labels=dict(pod_template.labels or {}),
+                spec=spec,
+                owner=pod_template.owner,
+                replica=len(placed),
+                planned=True,
+            )
+            info = self._pod_info(view)
+            if info is None:
+                break
+            built = self._engine(str(spec.get("schedulerName") or DEFAULT_SCHEDULER))
+            if built is None:
+                break
+            outcome = built[1].schedule(info)
+            if outcome.node is None:
+                break
+            self._assume(view, info, outcome.node)
+            placed.append(info)
+        return placed
+
+    def capacity_instead(
+        self, pod_template: PodView, limit: int, returning: Sequence[PodView]
+    ) -> int:
+        """capacity() of `pod_template` on the cluster this simulation has placed its pods
+        on, with the pods of the template's owner replaced by `returning` (its recorded
+        pods): the surge of a rolling update. The answer is a fresh capacity() over every pod
+        that holds a node (the pods this simulation evicted among them, back on their nodes),
+        without building that simulation; the cluster is put back afterwards."""
+        cluster = self.cluster
+        owner = pod_template.owner
+        assumed = len(self.assumed)
+        leaving = [
+            (info, info.node)
+            for info in self.existing + self.assumed
+            if info.view.owner == owner and info.node >= 0
+        ]
+        back = [info for info in self.evicted if info.view.owner != owner and info.node < 0]
+        added: list[PodInfo] = []
+        for info, _index in leaving:
+            cluster.remove_pod(info)
+        try:
+            for info in back:
+                cluster.add_pod(info, cluster.index[str(info.view.node)])
+                added.append(info)
+            for view in returning:
+                found = self._add_existing(view)
+                if found is not None:
+                    added.append(found)
+            copies = self.place_copies(pod_template, limit)
+            added += copies
+            return len(copies)
+        finally:
+            for info in reversed(added):
+                cluster.remove_pod(info)
+            for info, index in leaving:
+                cluster.add_pod(info, index)
+            del self.assumed[assumed:]
 
     # -- scheduling --------------------------------------------------------------------------
 
@@ -256,6 +334,7 @@ class Simulation:
         self._order += 1
         info.start_order = self._order
         self.cluster.add_pod(info, node.index)
+        self.assumed.append(info)
         view.node = node.name
 
     def _failed(
@@ -311,6 +390,7 @@ class Simulation:
             return
         for victim in candidate.victims:
             self.cluster.remove_pod(victim)
+            self.evicted.append(victim)
         self._assume(view, info, candidate.node)
         placement["node"] = candidate.node.name
 
@@ -392,7 +472,9 @@ def schedule(
         engine=engine,
         templates=templates,
     )
-    return simulation.run(new_pods)
+    result = simulation.run(new_pods)
+    result.simulation = simulation
+    return result
 
 
 def capacity(
@@ -410,29 +492,4 @@ def capacity(
     options["apply_preemption"] = False
     options.pop("explain", None)
     simulation = Simulation(existing_pods, nodes, kubernetes_version=kubernetes_version, **options)
-    total_slots = sum(max(node.alloc_pods - len(node.pods), 0) for node in simulation.cluster.nodes)
-    count = 0
-    spec = dict(pod_template.spec or {})
-    spec.pop("nodeName", None)
-    while count < min(limit, total_slots):
-        view = PodView(
-            namespace=pod_template.namespace,
-            name=f"{pod_template.name}-capacity-{count}",
-            labels=dict(pod_template.labels or {}),
-            spec=spec,
-            owner=pod_template.owner,
-            replica=count,
-            planned=True,
-        )
-        info = simulation._pod_info(view)
-        if info is None:
-            break
-        built = simulation._engine(str(spec.get("schedulerName") or DEFAULT_SCHEDULER))
-        if built is None:
-            break
-        outcome = built[1].schedule(info)
-        if outcome.node is None:
-            break
-        simulation._assume(view, info, outcome.node)
-        count += 1
-    return count
+    return len(simulation.place_copies(pod_template, limit))
