@@ -53,3 +53,40 @@ def test_json_list_positions_survive_pickling() -> None:
     )  # root, apiVersion, kind, metadata, name, data, k
     loaded = pickle.loads(pickle.dumps(load_bytes(data, "list.json")))
     assert loaded.resources[2].positions.lookup("/data/k") == (32, 14, 32, 9)
+
+
+def _exact(left: object, right: object) -> bool:
+    """Equal with the same types throughout (== alone takes 1 for 1.0 and for True)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        assert isinstance(right, dict)
+        return list(left) == list(right) and all(_exact(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        assert isinstance(right, list)
+        return len(left) == len(right) and all(map(_exact, left, right))
+    return left == right or left != left and right != right  # NaN
+
+
+def test_bodies_travel_exactly() -> None:
+    """Bodies travel as MessagePack (Resource.__reduce__): every type and key order of the
+    fixtures' manifests survives, and so do the values MessagePack cannot hold (integers
+    beyond 64 bits, strings that are not UTF-8), which are pickled instead."""
+    from kplan.load import load_paths
+    from kplan.resource import Origin, Resource
+
+    loaded = load_paths([str(FIXTURES / "manifests"), str(FIXTURES / "examples")])
+    assert len(loaded.resources) > 50
+    odd = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "odd", "annotations": {"big": 2**70, "raw": "\udc80"}},
+        "data": {"float": 1.5, "nan": float("nan"), "bool": True, "null": None, "int": -1},
+    }
+    resources = [*loaded.resources, Resource(odd, Origin("odd.yaml", 0, 1))]
+    travelled = pickle.loads(pickle.dumps(resources, protocol=pickle.HIGHEST_PROTOCOL))
+    for original, copy in zip(resources, travelled, strict=True):
+        assert _exact(copy.body, original.body), original.origin
+        assert copy.origin == original.origin
+    packed = [r for r in resources if r.__reduce__()[0] is not Resource]
+    assert len(packed) == len(resources) - 1  # all but the odd one went as MessagePack
