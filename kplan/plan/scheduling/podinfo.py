@@ -50,7 +50,7 @@ NON_MISSING = {CPU: DEFAULT_MILLI_CPU_REQUEST, MEMORY: DEFAULT_MEMORY_REQUEST}
 
 
 def _map(value: object) -> dict[str, Any]:
-    return dict(value) if isinstance(value, Mapping) else {}
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _list(value: object) -> list[Any]:
@@ -139,7 +139,7 @@ def _merge_label_keys(
     `key NotIn (value)` for the pod's own label values when it creates the pod."""
     keys = [k for k in _list(term.get("matchLabelKeys")) if k in labels]
     mismatch = [k for k in _list(term.get("mismatchLabelKeys")) if k in labels]
-    if not keys and not mismatch or not isinstance(selector, Mapping):
+    if not keys and not mismatch or not isinstance(selector, dict):
         return selector
     merged = dict(selector)
     expressions = list(_list(merged.get("matchExpressions")))
@@ -373,17 +373,17 @@ class TemplateFactory:
         required = [
             _affinity_term(namespace, t, labels, merge)
             for t in _list(_map(pod_affinity).get("requiredDuringSchedulingIgnoredDuringExecution"))
-            if isinstance(t, Mapping)
+            if isinstance(t, dict)
         ]
         required_anti = [
             _affinity_term(namespace, t, labels, merge)
             for t in _list(_map(pod_anti).get("requiredDuringSchedulingIgnoredDuringExecution"))
-            if isinstance(t, Mapping)
+            if isinstance(t, dict)
         ]
         preferred = _weighted(namespace, _map(pod_affinity), labels, merge)
         preferred_anti = _weighted(namespace, _map(pod_anti), labels, merge)
-        init = [c for c in _list(spec.get("initContainers")) if isinstance(c, Mapping)]
-        containers = [c for c in _list(spec.get("containers")) if isinstance(c, Mapping)]
+        init = [c for c in _list(spec.get("initContainers")) if isinstance(c, dict)]
+        containers = [c for c in _list(spec.get("containers")) if isinstance(c, dict)]
         image_sources = (init if features.image_locality_init_containers else []) + containers
         images = tuple(normalized_image_name(str(c.get("image") or "")) for c in image_sources)
         return PodTemplate(
@@ -396,7 +396,7 @@ class TemplateFactory:
             score_requests=non_zero,
             plain_requests=plain,
             host_ports=_host_ports(spec, features.sidecars),
-            tolerations=[dict(t) for t in _list(spec.get("tolerations")) if isinstance(t, Mapping)],
+            tolerations=[dict(t) for t in _list(spec.get("tolerations")) if isinstance(t, dict)],
             node_selector=_map(spec.get("nodeSelector")),
             node_affinity=_map(affinity.get("nodeAffinity")),
             required_affinity=required,
@@ -407,7 +407,7 @@ class TemplateFactory:
             spread_constraints=[
                 dict(c)
                 for c in _list(spec.get("topologySpreadConstraints"))
-                if isinstance(c, Mapping)
+                if isinstance(c, dict)
             ],
             images=images,
             image_count=len(images),
@@ -440,7 +440,7 @@ def _same_but_mounts(containers: Any, others: Any) -> bool:
 
 
 def _volumes(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [dict(v) for v in _list(spec.get("volumes")) if isinstance(v, Mapping)]
+    return [dict(v) for v in _list(spec.get("volumes")) if isinstance(v, dict)]
 
 
 def _content(spec: Mapping[str, Any]) -> str:
@@ -452,10 +452,10 @@ def _weighted(
 ) -> list[WeightedTerm]:
     terms: list[WeightedTerm] = []
     for item in _list(section.get("preferredDuringSchedulingIgnoredDuringExecution")):
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             continue
         term = item.get("podAffinityTerm")
-        if not isinstance(term, Mapping):
+        if not isinstance(term, dict):
             continue
         weight = item.get("weight")
         terms.append(
@@ -478,13 +478,13 @@ def _host_ports(spec: Mapping[str, Any], sidecars: bool) -> tuple[tuple[str, str
         sources.extend(
             c
             for c in _list(spec.get("initContainers"))
-            if isinstance(c, Mapping) and c.get("restartPolicy") == "Always"
+            if isinstance(c, dict) and c.get("restartPolicy") == "Always"
         )
-    sources.extend(c for c in _list(spec.get("containers")) if isinstance(c, Mapping))
+    sources.extend(c for c in _list(spec.get("containers")) if isinstance(c, dict))
     ports: list[tuple[str, str, int]] = []
     for container in sources:
         for port in _list(container.get("ports")):
-            if not isinstance(port, Mapping):
+            if not isinstance(port, dict):
                 continue
             host_port = port.get("hostPort")
             if host_port is None and host_network:

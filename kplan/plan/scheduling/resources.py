@@ -148,15 +148,15 @@ def _container_requests(container: Mapping[str, Any]) -> dict[str, int]:
     """A container's requests, with API defaulting replayed: a resource that has a limit and
     no request requests its limit (SetDefaults_Pod)."""
     resources = container.get("resources")
-    if not isinstance(resources, Mapping):
+    if not isinstance(resources, dict):
         return {}
     requests = resources.get("requests")
     limits = resources.get("limits")
     result: dict[str, int] = {}
-    if isinstance(limits, Mapping):
+    if isinstance(limits, dict):
         for name, value in limits.items():
             result[str(name)] = _amount(str(name), value)
-    if isinstance(requests, Mapping):
+    if isinstance(requests, dict):
         for name, value in requests.items():
             result[str(name)] = _amount(str(name), value)
     return result
@@ -186,7 +186,7 @@ def _with_defaults(requests: dict[str, int], defaults: Mapping[str, int] | None)
 def _list(value: object) -> list[Mapping[str, Any]]:
     if not isinstance(value, list):
         return []
-    return [item for item in value if isinstance(item, Mapping)]
+    return [item for item in value if isinstance(item, dict)]
 
 
 def pod_requests(
@@ -254,12 +254,12 @@ def _pod_total(
     _max(total, init_max)
     if pod_level:
         level = spec.get("resources")
-        level_requests = level.get("requests") if isinstance(level, Mapping) else None
-        if isinstance(level_requests, Mapping) and level_requests:
+        level_requests = level.get("requests") if isinstance(level, dict) else None
+        if isinstance(level_requests, dict) and level_requests:
             for name, value in level_requests.items():
                 if name in _POD_LEVEL_RESOURCES:
                     total[str(name)] = _amount(str(name), value)
     overhead = spec.get("overhead")
-    if isinstance(overhead, Mapping):
+    if isinstance(overhead, dict):
         _add(total, {str(name): _amount(str(name), value) for name, value in overhead.items()})
     return total
