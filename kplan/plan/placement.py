@@ -159,7 +159,7 @@ class SurgeCheck:
         if not template:
             return True
         returning = [pod for pod in cluster.recorded_pods if pod.owner == owner]
-        if cluster.placed is not None:  # the same answer, without a simulation of its own
+        if cluster.placed is not None and template[0].owner == owner:  # the same answer
             return cluster.placed.capacity_instead(template[0], count, returning) >= count
         running = [
             pod

@@ -405,9 +405,7 @@ class TemplateFactory:
             preferred_anti_affinity=preferred_anti,
             has_pod_affinity=pod_affinity is not None or pod_anti is not None,
             spread_constraints=[
-                dict(c)
-                for c in _list(spec.get("topologySpreadConstraints"))
-                if isinstance(c, dict)
+                dict(c) for c in _list(spec.get("topologySpreadConstraints")) if isinstance(c, dict)
             ],
             images=images,
             image_count=len(images),
