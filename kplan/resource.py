@@ -171,8 +171,9 @@ def _unpacked(packed: bytes, origin: Origin, positions: Positions) -> Resource:
 @cache
 def _codec() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]] | None:
     """msgspec's MessagePack (encode, decode), or None without msgspec."""
-    try:
-        import msgspec
-    except ImportError:  # pragma: no cover - a dependency; pickle still works
+    from kplan.msgspec_codec import msgspec
+
+    module = msgspec()
+    if module is None:
         return None
-    return msgspec.msgpack.Encoder().encode, msgspec.msgpack.Decoder().decode
+    return module.msgpack.Encoder().encode, module.msgpack.Decoder().decode

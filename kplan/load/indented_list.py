@@ -116,8 +116,9 @@ def _keys_once(
 def _decoder() -> Any:
     """msgspec's decoder with kplan's number rule (integral floats are integers, as after
     the API server's round trip), or None if msgspec is missing."""
-    try:
-        import msgspec
-    except ImportError:  # pragma: no cover - a dependency; the slower reading still works
+    from kplan.msgspec_codec import msgspec
+
+    module = msgspec()
+    if module is None:  # the slower reading still works
         return None
-    return msgspec.json.Decoder(float_hook=lambda literal: json_number(float(literal)))
+    return module.json.Decoder(float_hook=lambda literal: json_number(float(literal)))

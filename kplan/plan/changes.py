@@ -333,11 +333,16 @@ def applied_size(body: Mapping[str, Any]) -> int:
     as \\u escapes: encoding/json encodeState.string, HTML escaping on). msgspec encodes it
     a fifth of the time json.dumps takes; values msgspec does not encode (keys that are not
     strings, say) are measured with json.dumps."""
-    try:
-        import msgspec
+    from kplan.msgspec_codec import msgspec
 
-        encoded = msgspec.json.encode(body)
-    except (ImportError, TypeError, ValueError, UnicodeError, OverflowError):
+    module = msgspec()
+    encoded: bytes | None = None
+    if module is not None:
+        try:
+            encoded = module.json.encode(body)
+        except (TypeError, ValueError, UnicodeError, OverflowError):
+            encoded = None
+    if encoded is None:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=str)
         encoded = text.encode("utf-8", "surrogateescape")
     escaped = encoded.count(b"<") + encoded.count(b">") + encoded.count(b"&")
